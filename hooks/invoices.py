@@ -1,0 +1,83 @@
+"""MkDocs hook: publish ``invoices/`` as private pages.
+
+Glue only. The invoice logic lives in the ``invoicepub`` package; this file hands its
+results to MkDocs at the right events and nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from invoicepub.load import INVOICES_DIR
+from invoicepub.problems import InvoiceError
+from invoicepub.site import ClientEntry, InvoiceEntry, Site, load_site_from_environment
+from invoicepub.views import client_page, invoice_page
+
+log = logging.getLogger("mkdocs.hooks.invoices")
+
+# The site loaded by on_config, and the private page behind each virtual source file.
+_site: Site | None = None
+_pages: dict[str, InvoiceEntry | ClientEntry] = {}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # Load and check every invoice before MkDocs reads a page: a bad file stops the build.
+    global _site
+    _pages.clear()
+    root = Path(config.config_file_path).parent
+    try:
+        _site = load_site_from_environment(root, directory_urls=config.use_directory_urls)
+    except InvoiceError as error:
+        raise PluginError(f"{len(error.problems)} problem(s) in {INVOICES_DIR}/:\n{error}") from None
+    except ValueError as error:
+        raise PluginError(str(error)) from None
+    if _site.preview:
+        log.warning(
+            "INVOICES_SECRET is not set: building a local preview whose private links are not the published ones"
+        )
+    return config
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    # One virtual page per published invoice and per client, kept out of the navigation.
+    assert _site is not None
+    for entry in (*_site.published, *_site.clients):
+        files.append(File.generated(config, entry.uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+        _pages[entry.uri] = entry
+    return files
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # Private pages are drawn by their templates; their meta keeps them out of search and the sitemap.
+    entry = _pages.get(page.file.src_uri)
+    if entry is None:
+        return markdown
+    is_invoice = isinstance(entry, InvoiceEntry)
+    page.meta.update(
+        template="invoice.html" if is_invoice else "client.html",
+        language=entry.invoice.language if is_invoice else entry.client.language,
+        private=True,
+        search={"exclude": True},
+    )
+    return ""
+
+
+def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict:
+    entry = _pages.get(page.file.src_uri)
+    if isinstance(entry, InvoiceEntry):
+        context["invoice"] = invoice_page(_site, entry)
+    elif isinstance(entry, ClientEntry):
+        context["client"] = client_page(_site, entry)
+    return context
+
+
+def on_serve(server, *, config: MkDocsConfig, builder):
+    # Rebuild when an invoice, a client or the business file changes.
+    server.watch(str(Path(config.config_file_path).parent / INVOICES_DIR))
+    return server

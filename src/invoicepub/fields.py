@@ -1,0 +1,237 @@
+"""Field parsers and the record reader that checks a YAML mapping against a list of fields.
+
+A parser takes the YAML value (and the scalar's source text) and returns the checked
+value or raises ``ValueError`` with a message a user can act on.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from babel import Locale, UnknownLocaleError
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+
+from .money import is_currency
+from .problems import Problems, Source
+from .source import YamlMap, is_date
+
+Parser = Callable[[Any, "str | None"], Any]
+
+LANGUAGES = ("en", "es")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key a record may have."""
+
+    parse: Parser
+    required: bool = False
+
+
+def read_fields(
+    mapping: Any,
+    fields: dict[str, Field],
+    path: str,
+    line: int,
+    what: str,
+    problems: Problems,
+) -> dict[str, Any] | None:
+    """Check ``mapping`` against ``fields``; return the parsed values of the keys it has.
+
+    Returns None when the value is not a mapping at all. Unknown keys, missing required
+    keys and values that do not parse are added to ``problems``.
+    """
+    if not isinstance(mapping, YamlMap):
+        problems.add(Source(path, getattr(mapping, "line", line)), f"{what} must be a mapping of fields")
+        return None
+    values: dict[str, Any] = {}
+    for key, value in mapping.items():
+        at = Source(path, mapping.line_of(key))
+        spec = fields.get(key)
+        if spec is None:
+            hint = difflib.get_close_matches(key, list(fields), n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            problems.add(at, f"unknown field {key!r} in {what}{suggestion}")
+            continue
+        if value is None:
+            if spec.required:
+                problems.add(at, f"{key}: must not be empty")
+            continue
+        try:
+            values[key] = spec.parse(value, mapping.raw.get(key))
+        except ValueError as error:
+            problems.add(at, f"{key}: {error}")
+    for key, spec in fields.items():
+        if spec.required and key not in mapping:
+            problems.add(Source(path, mapping.line), f"missing required field {key!r} in {what}")
+    return values
+
+
+# --- parsers -------------------------------------------------------------------------
+
+
+def text(value: Any, raw: str | None) -> str:
+    """A one-line or multi-line string; a number or date written bare is taken as written."""
+    if isinstance(value, str):
+        result = value.strip()
+    elif raw is not None and not isinstance(value, (dict, list)):
+        result = raw.strip()
+    else:
+        raise ValueError("expected text")
+    if not result:
+        raise ValueError("must not be empty")
+    return result
+
+
+def identifier(value: Any, raw: str | None) -> str:
+    """An invoice number or client id: text, never a number that YAML reinterpreted."""
+    return text(value, raw)
+
+
+def number(value: Any, raw: str | None) -> Decimal:
+    """An exact decimal number: 10, 45.00, "1.005"."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {raw!r}")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str):
+        try:
+            result = Decimal(value.strip().replace("_", ""))
+        except InvalidOperation:
+            raise ValueError(f"expected a number, got {value!r}") from None
+        if result.is_finite():
+            return result
+    raise ValueError(f"expected a number, got {raw if raw is not None else value!r}")
+
+
+def positive_number(value: Any, raw: str | None) -> Decimal:
+    result = number(value, raw)
+    if result <= 0:
+        raise ValueError(f"must be greater than zero, got {result}")
+    return result
+
+
+def nonzero_number(value: Any, raw: str | None) -> Decimal:
+    result = number(value, raw)
+    if result == 0:
+        raise ValueError("must not be zero")
+    return result
+
+
+_PERCENT = re.compile(r"^\s*([-+]?[0-9][0-9_]*(?:\.[0-9]+)?|\.[0-9]+)\s*%\s*$")
+
+
+def percentage(value: Any, raw: str | None) -> Decimal:
+    """A percentage written ``"21%"``; returned as a fraction (0.21). Must be 0–100 %."""
+    if not isinstance(value, str) or not _PERCENT.match(value):
+        shown = raw if raw is not None else value
+        raise ValueError(f"expected a percentage such as 21%, got {shown!r}")
+    percent = Decimal(_PERCENT.match(value).group(1).replace("_", ""))
+    if not Decimal(0) <= percent <= Decimal(100):
+        raise ValueError(f"a percentage must be between 0% and 100%, got {value.strip()}")
+    return percent / 100
+
+
+def percentage_or_amount(value: Any, raw: str | None) -> tuple[str, Decimal]:
+    """``"10%"`` (a rate off) or a number (an amount off)."""
+    if isinstance(value, str) and "%" in value:
+        return ("rate", percentage(value, raw))
+    amount = number(value, raw)
+    if amount < 0:
+        raise ValueError(f"an amount off must not be negative, got {amount}")
+    return ("amount", amount)
+
+
+def date(value: Any, raw: str | None) -> datetime.date:
+    """A calendar date written YYYY-MM-DD."""
+    if is_date(value):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    shown = raw if raw is not None else value
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {shown!r}")
+
+
+def whole_number(minimum: int) -> Parser:
+    def parse(value: Any, raw: str | None) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected a whole number, got {raw if raw is not None else value!r}")
+        if value < minimum:
+            raise ValueError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def currency(value: Any, raw: str | None) -> str:
+    code = text(value, raw).upper()
+    if not re.fullmatch(r"[A-Z]{3}", code) or not is_currency(code):
+        raise ValueError(f"unknown currency {text(value, raw)!r} (expected an ISO 4217 code such as EUR)")
+    return code
+
+
+def language(value: Any, raw: str | None) -> str:
+    code = text(value, raw).lower()
+    if code not in LANGUAGES:
+        raise ValueError(f"unsupported language {code!r} (supported: {', '.join(LANGUAGES)})")
+    return code
+
+
+def country(value: Any, raw: str | None) -> str:
+    code = text(value, raw).upper()
+    try:
+        known = re.fullmatch(r"[A-Z]{2}", code) and code in Locale("en").territories
+    except UnknownLocaleError:  # pragma: no cover - Babel always ships "en"
+        known = False
+    if not known:
+        raise ValueError(f"unknown country {code!r} (expected an ISO 3166 alpha-2 code such as ES)")
+    return code
+
+
+def email(value: Any, raw: str | None) -> str:
+    address = text(value, raw)
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
+        raise ValueError(f"not an e-mail address: {address!r}")
+    return address
+
+
+def url(value: Any, raw: str | None) -> str:
+    address = text(value, raw)
+    if not re.match(r"^https?://[^\s/]+", address):
+        raise ValueError(f"expected an http:// or https:// address, got {address!r}")
+    return address
+
+
+def iban(value: Any, raw: str | None) -> str:
+    try:
+        return IBAN(text(value, raw)).compact
+    except SchwiftyException as error:
+        raise ValueError(f"invalid IBAN {text(value, raw)!r}: {error}") from None
+
+
+def bic(value: Any, raw: str | None) -> str:
+    try:
+        return BIC(text(value, raw)).compact
+    except SchwiftyException as error:
+        raise ValueError(f"invalid BIC {text(value, raw)!r}: {error}") from None
+
+
+def one_of(*choices: str) -> Parser:
+    def parse(value: Any, raw: str | None) -> str:
+        word = text(value, raw)
+        if word not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}, got {word!r}")
+        return word
+
+    return parse

@@ -1,0 +1,153 @@
+"""The arithmetic of an invoice: line nets, tax per rate, withholding, balance and status.
+
+Every amount is ``Decimal`` rounded half up to the currency's minor units at the points
+the spec names, and nowhere else:
+
+1. line net = round(quantity × unit price − line discount)
+2. subtotal = Σ line nets
+3. per tax rate: invoice discount = round(group net × discount); taxable base = group net − that
+4. tax per rate = round(taxable base × rate), once per rate
+5. total = Σ bases + Σ taxes
+6. withholding = round(Σ bases × withholding rate)
+7. amount due = total − withholding; paid = Σ payments; balance = amount due − paid
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .model import Invoice, LineItem
+from .money import round_money
+
+ZERO = Decimal(0)
+
+# Status names, as shown in badges and used in JSON-LD.
+DRAFT = "draft"
+VOID = "void"
+PAID = "paid"
+OVERDUE = "overdue"
+PARTIALLY_PAID = "partially paid"
+DUE = "due"
+OPEN_STATUSES = (DUE, PARTIALLY_PAID, OVERDUE)
+
+
+@dataclass(frozen=True)
+class LineFigures:
+    """One item's amounts."""
+
+    item: LineItem
+    gross: Decimal  # quantity × unit price, not rounded
+    discount: Decimal  # not rounded
+    net: Decimal
+
+
+@dataclass(frozen=True)
+class TaxGroup:
+    """The lines that share a tax rate, after the invoice-level discount."""
+
+    rate: Decimal
+    net: Decimal
+    discount: Decimal
+    base: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True)
+class InvoiceFigures:
+    """Every amount shown for one invoice, computed once and read by page, QR and JSON-LD."""
+
+    currency: str
+    lines: tuple[LineFigures, ...]
+    subtotal: Decimal
+    discount: Decimal  # the invoice-level discount over all groups
+    tax_groups: tuple[TaxGroup, ...]
+    taxable_base: Decimal
+    tax: Decimal
+    total: Decimal
+    withholding: Decimal
+    amount_due: Decimal
+    paid: Decimal
+    balance: Decimal  # amount due − paid; negative is a credit
+    status: str
+    days_overdue: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def payable(self) -> Decimal:
+        """What is still to pay: the balance, or zero when paid, in credit or void."""
+        return self.balance if self.is_open else round_money(ZERO, self.currency)
+
+
+def line_figures(item: LineItem, currency: str) -> LineFigures:
+    gross = item.quantity * item.unit_price
+    if item.discount_rate is not None:
+        discount = gross * item.discount_rate
+    elif item.discount_amount is not None:
+        discount = item.discount_amount
+    else:
+        discount = ZERO
+    return LineFigures(item=item, gross=gross, discount=discount, net=round_money(gross - discount, currency))
+
+
+def compute(invoice: Invoice, today: datetime.date) -> InvoiceFigures:
+    """All figures of ``invoice`` as of ``today``."""
+    currency = invoice.currency
+    lines = tuple(line_figures(item, currency) for item in invoice.items)
+    subtotal = sum((line.net for line in lines), ZERO)
+
+    nets_by_rate: dict[Decimal, Decimal] = {}
+    for line in lines:
+        rate = line.item.tax_rate.normalize()
+        nets_by_rate[rate] = nets_by_rate.get(rate, ZERO) + line.net
+    discount_rate = invoice.discount_rate or ZERO
+    groups = []
+    for rate in sorted(nets_by_rate):
+        net = nets_by_rate[rate]
+        discount = round_money(net * discount_rate, currency)
+        base = net - discount
+        groups.append(TaxGroup(rate=rate, net=net, discount=discount, base=base, tax=round_money(base * rate, currency)))
+
+    taxable_base = sum((group.base for group in groups), ZERO)
+    tax = sum((group.tax for group in groups), ZERO)
+    total = taxable_base + tax
+    withholding = round_money(taxable_base * (invoice.withholding_rate or ZERO), currency)
+    amount_due = total - withholding
+    paid = round_money(sum((payment.amount for payment in invoice.payments), ZERO), currency)
+    balance = amount_due - paid
+    status = _status(invoice, balance, paid, today)
+    days_overdue = (today - invoice.due).days if status == OVERDUE else 0
+    return InvoiceFigures(
+        currency=currency,
+        lines=lines,
+        subtotal=round_money(subtotal, currency),
+        discount=round_money(sum((g.discount for g in groups), ZERO), currency),
+        tax_groups=tuple(groups),
+        taxable_base=round_money(taxable_base, currency),
+        tax=round_money(tax, currency),
+        total=round_money(total, currency),
+        withholding=withholding,
+        amount_due=round_money(amount_due, currency),
+        paid=paid,
+        balance=round_money(balance, currency),
+        status=status,
+        days_overdue=days_overdue,
+    )
+
+
+def _status(invoice: Invoice, balance: Decimal, paid: Decimal, today: datetime.date) -> str:
+    if invoice.state == DRAFT:
+        return DRAFT
+    if invoice.state == VOID:
+        return VOID
+    if balance <= 0:
+        return PAID
+    if today > invoice.due:
+        return OVERDUE
+    if paid > 0:
+        return PARTIALLY_PAID
+    return DUE

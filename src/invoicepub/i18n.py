@@ -1,0 +1,222 @@
+"""Labels in each page language and locale formatting of amounts, numbers, dates and rates."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from .money import minor_units
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "invoice": "Invoice",
+        "invoice_number": "Invoice {number}",
+        "client_page_title": "Invoices for {name}",
+        "from": "From",
+        "bill_to": "Bill to",
+        "tax_id": "Tax ID",
+        "contact": "Contact",
+        "issued": "Issue date",
+        "due": "Due date",
+        "status": "Status",
+        "status.due": "Due",
+        "status.partially paid": "Partially paid",
+        "status.overdue": "Overdue",
+        "status.paid": "Paid",
+        "status.void": "Void",
+        "status.draft": "Draft",
+        "balance_due": "Balance due",
+        "due_on": "due {date}",
+        "overdue_since": "{days} days overdue",
+        "overdue_since_one": "1 day overdue",
+        "credit": "Credit in your favour",
+        "nothing_due": "Nothing to pay",
+        "void_notice": "This invoice has been voided. Nothing is due and it cannot be paid.",
+        "paid_notice": "Paid in full. Thank you!",
+        "how_to_pay_link": "How to pay",
+        "items": "Items",
+        "description": "Description",
+        "quantity": "Qty",
+        "unit": "Unit",
+        "unit_price": "Unit price",
+        "line_discount": "Discount",
+        "net": "Amount",
+        "subtotal": "Subtotal",
+        "discount": "Discount {rate}",
+        "tax": "Tax {rate}",
+        "tax_on": "on {base}",
+        "withholding": "Income tax withheld {rate}",
+        "total": "Total",
+        "amount_due": "Amount due",
+        "paid": "Paid",
+        "payments": "Payment history",
+        "no_payments": "No payments received yet.",
+        "date": "Date",
+        "method": "Method",
+        "reference": "Reference",
+        "amount": "Amount",
+        "how_to_pay": "How to pay",
+        "scan_to_pay": "Scan with your banking app",
+        "qr_alt_epc": "SEPA transfer QR code: pay {amount} to {name}, IBAN {iban}{bic}, reference {reference}.",
+        "qr_bic": ", BIC {bic}",
+        "bank_transfer": "Bank transfer",
+        "account_holder": "Account holder",
+        "iban": "IBAN",
+        "bic": "BIC",
+        "quote_reference": "Reference to quote",
+        "pay_by_card": "Pay by card",
+        "pay_with_paypal": "Pay with PayPal",
+        "notes": "Notes",
+        "questions": "Questions about this invoice?",
+        "questions_client": "Questions about your invoices?",
+        "email": "Email",
+        "phone": "Phone",
+        "hours": "Hours",
+        "mail_subject": "Invoice {number}",
+        "mail_subject_client": "Invoices for {name}",
+        "preview": "Preview — these are local preview links, not the published ones. Set INVOICES_SECRET to build the real site.",
+        "your_invoices": "Your invoices",
+        "number": "Number",
+        "balance": "Balance",
+        "outstanding": "Outstanding",
+        "overdue_total": "Overdue",
+        "all_payments": "Payments received",
+        "invoice_col": "Invoice",
+        "nothing_outstanding": "Nothing outstanding. Thank you!",
+        "pay_now": "Pay",
+        "print": "Print or save as PDF",
+    },
+    "es": {
+        "invoice": "Factura",
+        "invoice_number": "Factura {number}",
+        "client_page_title": "Facturas de {name}",
+        "from": "Emisor",
+        "bill_to": "Cliente",
+        "tax_id": "NIF",
+        "contact": "Contacto",
+        "issued": "Fecha de emisión",
+        "due": "Vencimiento",
+        "status": "Estado",
+        "status.due": "Pendiente",
+        "status.partially paid": "Pago parcial",
+        "status.overdue": "Vencida",
+        "status.paid": "Pagada",
+        "status.void": "Anulada",
+        "status.draft": "Borrador",
+        "balance_due": "Importe pendiente",
+        "due_on": "vence el {date}",
+        "overdue_since": "vencida hace {days} días",
+        "overdue_since_one": "vencida hace 1 día",
+        "credit": "Saldo a su favor",
+        "nothing_due": "Nada pendiente de pago",
+        "void_notice": "Esta factura ha sido anulada. No hay nada que pagar.",
+        "paid_notice": "Pagada en su totalidad. ¡Gracias!",
+        "how_to_pay_link": "Cómo pagar",
+        "items": "Conceptos",
+        "description": "Concepto",
+        "quantity": "Cant.",
+        "unit": "Unidad",
+        "unit_price": "Precio unitario",
+        "line_discount": "Descuento",
+        "net": "Importe",
+        "subtotal": "Subtotal",
+        "discount": "Descuento {rate}",
+        "tax": "IVA {rate}",
+        "tax_on": "sobre {base}",
+        "withholding": "Retención IRPF {rate}",
+        "total": "Total",
+        "amount_due": "Total a pagar",
+        "paid": "Pagado",
+        "payments": "Historial de pagos",
+        "no_payments": "Aún no se ha recibido ningún pago.",
+        "date": "Fecha",
+        "method": "Forma de pago",
+        "reference": "Referencia",
+        "amount": "Importe",
+        "how_to_pay": "Cómo pagar",
+        "scan_to_pay": "Escanee con la app de su banco",
+        "qr_alt_epc": "Código QR de transferencia SEPA: pagar {amount} a {name}, IBAN {iban}{bic}, referencia {reference}.",
+        "qr_bic": ", BIC {bic}",
+        "bank_transfer": "Transferencia bancaria",
+        "account_holder": "Titular",
+        "iban": "IBAN",
+        "bic": "BIC",
+        "quote_reference": "Concepto a indicar",
+        "pay_by_card": "Pagar con tarjeta",
+        "pay_with_paypal": "Pagar con PayPal",
+        "notes": "Notas",
+        "questions": "¿Preguntas sobre esta factura?",
+        "questions_client": "¿Preguntas sobre sus facturas?",
+        "email": "Correo",
+        "phone": "Teléfono",
+        "hours": "Horario",
+        "mail_subject": "Factura {number}",
+        "mail_subject_client": "Facturas de {name}",
+        "preview": "Vista previa: estos enlaces son locales, no los publicados. Defina INVOICES_SECRET para generar el sitio real.",
+        "your_invoices": "Sus facturas",
+        "number": "Número",
+        "balance": "Pendiente",
+        "outstanding": "Pendiente de pago",
+        "overdue_total": "Vencido",
+        "all_payments": "Pagos recibidos",
+        "invoice_col": "Factura",
+        "nothing_outstanding": "No hay nada pendiente. ¡Gracias!",
+        "pay_now": "Pagar",
+        "print": "Imprimir o guardar como PDF",
+    },
+}
+
+
+class Formatter:
+    """Labels and locale formatting for one page language."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.locale = _locale(language)
+        self.labels = LABELS[language]
+
+    def label(self, key: str, **values: object) -> str:
+        return self.labels[key].format(**values) if values else self.labels[key]
+
+    def money(self, amount: Decimal, currency: str) -> str:
+        """``€1,451.78`` in English, ``1451,78 €`` in Spanish; always the currency's minor units."""
+        return format_currency(amount, currency, locale=self.locale)
+
+    def number(self, value: Decimal) -> str:
+        """A quantity as written: ``10``, ``1.5``, never padded."""
+        return format_decimal(value.normalize(), locale=self.locale, decimal_quantization=False)
+
+    def unit_price(self, amount: Decimal, currency: str) -> str:
+        """A unit price keeps extra decimals when it has them (``€0.125``)."""
+        if -amount.normalize().as_tuple().exponent <= minor_units(currency):
+            return self.money(amount, currency)
+        return format_currency(amount, currency, locale=self.locale, decimal_quantization=False)
+
+    def rate(self, fraction: Decimal) -> str:
+        """A rate as a percentage: ``21%`` / ``21 %``, ``10.5%``."""
+        return format_percent(fraction, locale=self.locale, decimal_quantization=False)
+
+    def country(self, code: str) -> str:
+        """The country's name in this language: ``ES`` → ``Spain`` / ``España``."""
+        return self.locale.territories.get(code, code)
+
+    def date(self, day: datetime.date) -> str:
+        return format_date(day, format="long", locale=self.locale)
+
+    def short_date(self, day: datetime.date) -> str:
+        return format_date(day, format="medium", locale=self.locale)
+
+
+@lru_cache(maxsize=None)
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+@lru_cache(maxsize=None)
+def formatter(language: str) -> Formatter:
+    return Formatter(language)

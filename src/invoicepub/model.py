@@ -1,0 +1,136 @@
+"""The user's data as plain immutable records, each knowing the file and line it came from.
+
+Defaults are already resolved here (an invoice's currency, language and due date), so
+everything downstream reads one value and never looks the chain up again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .problems import Source
+
+
+@dataclass(frozen=True)
+class BankTransfer:
+    """Bank details the client transfers to."""
+
+    account_holder: str | None
+    iban: str  # compact: no spaces, upper case
+    bic: str | None
+    reference: str  # "number" or "rf"
+    source: Source
+
+
+@dataclass(frozen=True)
+class PaymentOptions:
+    """Every way to pay that the business offers."""
+
+    bank_transfer: BankTransfer | None = None
+    card_url: str | None = None
+    paypal_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Support:
+    """Who a client asks about an invoice."""
+
+    email: str | None = None
+    phone: str | None = None
+    hours: str | None = None
+
+
+@dataclass(frozen=True)
+class Business:
+    """Who issues the invoices (``invoices/business.yml``)."""
+
+    name: str
+    source: Source
+    legal_name: str | None = None
+    tax_id: str | None = None
+    address: str | None = None
+    country: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+    currency: str = "EUR"
+    language: str = "en"
+    payment_terms_days: int = 30
+    payment: PaymentOptions = field(default_factory=PaymentOptions)
+    support: Support = field(default_factory=Support)
+
+
+@dataclass(frozen=True)
+class Client:
+    """One client (``invoices/clients/<id>.yml``)."""
+
+    id: str
+    name: str
+    source: Source
+    language: str
+    currency: str
+    contact: str | None = None
+    email: str | None = None
+    tax_id: str | None = None
+    address: str | None = None
+    country: str | None = None
+    link_version: int = 1
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """One line of an invoice's itemized breakdown."""
+
+    description: str
+    quantity: Decimal
+    unit: str | None
+    unit_price: Decimal
+    discount_rate: Decimal | None  # a fraction: 0.10 for "10%"
+    discount_amount: Decimal | None  # an amount off the line
+    tax_rate: Decimal  # a fraction: 0.21 for "21%"
+    source: Source
+
+
+@dataclass(frozen=True)
+class Payment:
+    """Money received against an invoice."""
+
+    date: datetime.date
+    amount: Decimal
+    method: str | None
+    reference: str | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """One invoice file, with its currency, language and due date resolved."""
+
+    number: str
+    client_id: str
+    issued: datetime.date
+    due: datetime.date
+    state: str  # "draft", "issued" or "void", as written
+    currency: str
+    language: str
+    items: tuple[LineItem, ...]
+    discount_rate: Decimal | None
+    withholding_rate: Decimal | None
+    notes: str | None
+    payments: tuple[Payment, ...]
+    source: Source
+
+    @property
+    def published(self) -> bool:
+        return self.state != "draft"
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Everything under ``invoices/``: the business, its clients and every invoice."""
+
+    business: Business
+    clients: dict[str, Client]
+    invoices: tuple[Invoice, ...]

@@ -1,0 +1,136 @@
+"""The published site as data: which pages exist, at which private paths, with which figures.
+
+``load_site`` is the one entry point the MkDocs hook and the ``invoices`` command share:
+files → ledger → figures → links. Pages, QR codes and JSON-LD are made from its result.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from . import links
+from .figures import InvoiceFigures, compute
+from .load import load_ledger
+from .model import Client, Invoice, Ledger
+from .payments.ways import WaysToPay, ways_to_pay
+from .problems import Problems
+
+TODAY_VARIABLE = "INVOICES_TODAY"
+
+
+@dataclass(frozen=True)
+class InvoiceEntry:
+    """One invoice with its figures and, when published, its private page."""
+
+    invoice: Invoice
+    client: Client
+    figures: InvoiceFigures
+    ways: WaysToPay | None  # None when nothing is to pay
+    path: str  # URL path relative to the site root, e.g. "i/<token>/"
+    uri: str  # virtual source file, e.g. "i/<token>/index.md"
+
+
+@dataclass(frozen=True)
+class ClientEntry:
+    """One client with a page: its published invoices, newest first."""
+
+    client: Client
+    invoices: tuple[InvoiceEntry, ...]
+    path: str
+    uri: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the build publishes and the commands report on."""
+
+    ledger: Ledger
+    today: datetime.date
+    preview: bool  # True when no secret was given: links are not the published ones
+    entries: tuple[InvoiceEntry, ...]  # every invoice, drafts included, in file order
+    clients: tuple[ClientEntry, ...]  # clients with at least one published invoice
+
+    @property
+    def published(self) -> tuple[InvoiceEntry, ...]:
+        return tuple(entry for entry in self.entries if entry.invoice.published)
+
+    def entry(self, number: str) -> InvoiceEntry | None:
+        return next((entry for entry in self.entries if entry.invoice.number == number), None)
+
+
+def today_from(environ: Mapping[str, str]) -> datetime.date:
+    """``INVOICES_TODAY`` (YYYY-MM-DD) when set, else today's UTC date."""
+    value = environ.get(TODAY_VARIABLE, "").strip()
+    if not value:
+        return datetime.datetime.now(datetime.timezone.utc).date()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{TODAY_VARIABLE}={value!r} is not a date as YYYY-MM-DD") from None
+
+
+def load_site(
+    root: Path,
+    *,
+    secret: str | None,
+    today: datetime.date,
+    directory_urls: bool = True,
+) -> Site:
+    """Load and check ``root/invoices`` and lay out the private pages; raises ``InvoiceError``."""
+    ledger = load_ledger(Path(root))
+    preview = not secret
+    key = secret or links.PREVIEW_SECRET
+    entries = []
+    problems = Problems()
+    for invoice in ledger.invoices:
+        client = ledger.clients[invoice.client_id]
+        token = links.invoice_token(key, client.id, client.link_version, invoice.number)
+        figures = compute(invoice, today)
+        try:
+            ways = ways_to_pay(ledger.business, client, invoice, figures)
+        except ValueError as error:  # a rail that cannot carry this invoice
+            problems.add(invoice.source, f"cannot offer payment for invoice {invoice.number}: {error}")
+            ways = None
+        entries.append(
+            InvoiceEntry(
+                invoice=invoice,
+                client=client,
+                figures=figures,
+                ways=ways,
+                path=links.page_path(links.INVOICE_PREFIX, token, directory_urls),
+                uri=links.source_uri(links.INVOICE_PREFIX, token),
+            )
+        )
+    problems.raise_if_any()
+    by_client: dict[str, list[InvoiceEntry]] = {}
+    for entry in entries:
+        if entry.invoice.published:
+            by_client.setdefault(entry.client.id, []).append(entry)
+    clients = []
+    for client_id in sorted(by_client):
+        client = ledger.clients[client_id]
+        token = links.client_token(key, client.id, client.link_version)
+        newest_first = sorted(by_client[client_id], key=lambda e: (e.invoice.issued, e.invoice.number), reverse=True)
+        clients.append(
+            ClientEntry(
+                client=client,
+                invoices=tuple(newest_first),
+                path=links.page_path(links.CLIENT_PREFIX, token, directory_urls),
+                uri=links.source_uri(links.CLIENT_PREFIX, token),
+            )
+        )
+    return Site(ledger=ledger, today=today, preview=preview, entries=tuple(entries), clients=tuple(clients))
+
+
+def secret_from(environ: Mapping[str, str]) -> str | None:
+    """The link secret from ``INVOICES_SECRET``, or None for a local preview."""
+    return environ.get(links.SECRET_VARIABLE) or None
+
+
+def load_site_from_environment(root: Path, directory_urls: bool = True) -> Site:
+    """``load_site`` with the secret and today's date taken from the environment."""
+    return load_site(root, secret=secret_from(os.environ), today=today_from(os.environ), directory_urls=directory_urls)

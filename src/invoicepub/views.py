@@ -1,0 +1,415 @@
+"""Page views: what the invoice and client templates show, formatted in the page's language.
+
+A view holds only strings, lists and flags; the templates in ``overrides/`` place them.
+Every amount comes from the ``InvoiceFigures`` computed once in ``site.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+import markdown as markdown_lib
+
+from .figures import OVERDUE, PAID, VOID
+from .i18n import Formatter, formatter
+from .jsonld import invoice_jsonld
+from .model import Business, Client
+from .qr import svg as qr_svg
+from .site import ClientEntry, InvoiceEntry, Site
+
+
+@dataclass(frozen=True)
+class Party:
+    """A seller or client block."""
+
+    name: str
+    legal_name: str | None = None
+    contact: str | None = None
+    tax_id: str | None = None
+    address_lines: tuple[str, ...] = ()
+    country: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    description: str
+    quantity: str
+    unit: str
+    unit_price: str
+    discount: str
+    net: str
+
+
+@dataclass(frozen=True)
+class TotalRow:
+    label: str
+    amount: str
+    kind: str  # "subtotal", "discount", "tax", "withholding", "total", "paid", "balance"
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    date: str
+    date_iso: str
+    amount: str
+    method: str
+    reference: str
+    invoice_number: str = ""
+    invoice_path: str = ""
+
+
+@dataclass(frozen=True)
+class QrView:
+    rail: str
+    svg: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class BankView:
+    account_holder: str
+    iban: str  # grouped by four
+    bic: str | None
+    reference: str
+
+
+@dataclass(frozen=True)
+class ButtonView:
+    label: str
+    url: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class SupportView:
+    heading: str
+    email: str | None
+    mailto: str | None
+    phone: str | None
+    hours: str | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The headline: what is due and by when, or that nothing is."""
+
+    label: str
+    amount: str
+    detail: str
+    can_pay: bool
+
+
+@dataclass(frozen=True)
+class InvoicePage:
+    language: str
+    title: str
+    number: str
+    status: str
+    status_label: str
+    preview: bool
+    seller: Party
+    client: Party
+    issued: str
+    issued_iso: str
+    due: str
+    due_iso: str
+    summary: Summary
+    items: tuple[ItemRow, ...]
+    totals: tuple[TotalRow, ...]
+    payments: tuple[PaymentRow, ...]
+    qr_codes: tuple[QrView, ...]
+    bank: BankView | None
+    buttons: tuple[ButtonView, ...]
+    notes_html: str
+    support: SupportView | None
+    jsonld: dict[str, Any]
+    labels: dict[str, str] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ClientInvoiceRow:
+    number: str
+    path: str
+    pay_path: str  # the invoice's "how to pay" block, or "" when nothing is due
+    issued: str
+    issued_iso: str
+    due: str
+    due_iso: str
+    total: str
+    balance: str
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class CurrencyTotal:
+    currency: str
+    outstanding: str
+    overdue: str
+    has_overdue: bool
+
+
+@dataclass(frozen=True)
+class ClientPage:
+    language: str
+    title: str
+    name: str
+    preview: bool
+    totals: tuple[CurrencyTotal, ...]
+    invoices: tuple[ClientInvoiceRow, ...]
+    payments: tuple[PaymentRow, ...]
+    support: SupportView | None
+    labels: dict[str, str] = field(repr=False)
+
+
+def invoice_page(site: Site, entry: InvoiceEntry) -> InvoicePage:
+    """The view of one invoice page."""
+    business = site.ledger.business
+    invoice, figures, client = entry.invoice, entry.figures, entry.client
+    fmt = formatter(invoice.language)
+    currency = invoice.currency
+    money = lambda amount: fmt.money(amount, currency)  # noqa: E731
+
+    items = tuple(
+        ItemRow(
+            description=line.item.description,
+            quantity=fmt.number(line.item.quantity),
+            unit=line.item.unit or "",
+            unit_price=fmt.unit_price(line.item.unit_price, currency),
+            discount=_line_discount(fmt, line.item.discount_rate, line.item.discount_amount, currency),
+            net=money(line.net),
+        )
+        for line in figures.lines
+    )
+    totals = [TotalRow(fmt.label("subtotal"), money(figures.subtotal), "subtotal")]
+    if invoice.discount_rate:
+        totals.append(TotalRow(fmt.label("discount", rate=fmt.rate(invoice.discount_rate)), money(-figures.discount), "discount"))
+    for group in figures.tax_groups:
+        totals.append(
+            TotalRow(
+                fmt.label("tax", rate=fmt.rate(group.rate)),
+                money(group.tax),
+                "tax",
+                detail=fmt.label("tax_on", base=money(group.base)),
+            )
+        )
+    totals.append(TotalRow(fmt.label("total"), money(figures.total), "total"))
+    if invoice.withholding_rate:
+        totals.append(
+            TotalRow(fmt.label("withholding", rate=fmt.rate(invoice.withholding_rate)), money(-figures.withholding), "withholding")
+        )
+        totals.append(TotalRow(fmt.label("amount_due"), money(figures.amount_due), "amount_due"))
+    if figures.paid:
+        totals.append(TotalRow(fmt.label("paid"), money(-figures.paid), "paid"))
+    if figures.status != VOID:
+        label = fmt.label("credit") if figures.balance < 0 else fmt.label("balance_due")
+        totals.append(TotalRow(label, money(abs(figures.balance)), "balance"))
+
+    payments = tuple(
+        PaymentRow(
+            date=fmt.short_date(payment.date),
+            date_iso=payment.date.isoformat(),
+            amount=money(payment.amount),
+            method=payment.method or "",
+            reference=payment.reference or "",
+        )
+        for payment in sorted(invoice.payments, key=lambda p: p.date)
+    )
+
+    ways = entry.ways
+    qr_codes = ()
+    bank = None
+    buttons: tuple[ButtonView, ...] = ()
+    if ways is not None:
+        qr_codes = tuple(_qr_view(fmt, qr) for qr in ways.qr_codes)
+        bank_details = business.payment.bank_transfer
+        if bank_details is not None:
+            bank = BankView(
+                account_holder=bank_details.account_holder or business.name,
+                iban=_group_by_four(bank_details.iban),
+                bic=bank_details.bic,
+                reference=ways.reference,
+            )
+        buttons = tuple(
+            ButtonView(fmt.label("pay_by_card" if link.kind == "card" else "pay_with_paypal"), link.url, link.kind)
+            for link in ways.links
+        )
+
+    title = fmt.label("invoice_number", number=invoice.number)
+    return InvoicePage(
+        language=invoice.language,
+        title=title,
+        number=invoice.number,
+        status=figures.status,
+        status_label=fmt.label(f"status.{figures.status}"),
+        preview=site.preview,
+        seller=_seller(business, fmt),
+        client=_client_party(client, fmt),
+        issued=fmt.date(invoice.issued),
+        issued_iso=invoice.issued.isoformat(),
+        due=fmt.date(invoice.due),
+        due_iso=invoice.due.isoformat(),
+        summary=_summary(fmt, entry),
+        items=items,
+        totals=tuple(totals),
+        payments=payments,
+        qr_codes=qr_codes,
+        bank=bank,
+        buttons=buttons,
+        notes_html=markdown_lib.markdown(invoice.notes) if invoice.notes else "",
+        support=_support(business, fmt, fmt.label("questions"), fmt.label("mail_subject", number=invoice.number)),
+        jsonld=invoice_jsonld(invoice, figures, business, client),
+        labels=fmt.labels,
+    )
+
+
+def client_page(site: Site, entry: ClientEntry) -> ClientPage:
+    """The view of one client page: every published invoice and every payment, newest first."""
+    business = site.ledger.business
+    client = entry.client
+    fmt = formatter(client.language)
+    rows = []
+    outstanding: dict[str, Decimal] = {}
+    overdue: dict[str, Decimal] = {}
+    payments = []
+    for invoice_entry in entry.invoices:
+        invoice, figures = invoice_entry.invoice, invoice_entry.figures
+        currency = invoice.currency
+        outstanding.setdefault(currency, Decimal(0))
+        overdue.setdefault(currency, Decimal(0))
+        if figures.is_open:
+            outstanding[currency] += figures.balance
+            if figures.status == OVERDUE:
+                overdue[currency] += figures.balance
+        rows.append(
+            ClientInvoiceRow(
+                number=invoice.number,
+                path=invoice_entry.path,
+                pay_path=invoice_entry.path + "#pay" if invoice_entry.ways is not None else "",
+                issued=fmt.short_date(invoice.issued),
+                issued_iso=invoice.issued.isoformat(),
+                due=fmt.short_date(invoice.due),
+                due_iso=invoice.due.isoformat(),
+                total=fmt.money(figures.total, currency),
+                balance=fmt.money(figures.payable, currency),
+                status=figures.status,
+                status_label=fmt.label(f"status.{figures.status}"),
+            )
+        )
+        for payment in invoice.payments:
+            payments.append(
+                PaymentRow(
+                    date=fmt.short_date(payment.date),
+                    date_iso=payment.date.isoformat(),
+                    amount=fmt.money(payment.amount, currency),
+                    method=payment.method or "",
+                    reference=payment.reference or "",
+                    invoice_number=invoice.number,
+                    invoice_path=invoice_entry.path,
+                )
+            )
+    payments.sort(key=lambda row: (row.date_iso, row.invoice_number), reverse=True)
+    totals = tuple(
+        CurrencyTotal(
+            currency=currency,
+            outstanding=fmt.money(outstanding[currency], currency),
+            overdue=fmt.money(overdue[currency], currency),
+            has_overdue=overdue[currency] > 0,
+        )
+        for currency in sorted(outstanding)
+    )
+    return ClientPage(
+        language=client.language,
+        title=fmt.label("client_page_title", name=client.name),
+        name=client.name,
+        preview=site.preview,
+        totals=totals,
+        invoices=tuple(rows),
+        payments=tuple(payments),
+        support=_support(business, fmt, fmt.label("questions_client"), fmt.label("mail_subject_client", name=client.name)),
+        labels=fmt.labels,
+    )
+
+
+def _line_discount(fmt: Formatter, rate: Decimal | None, amount: Decimal | None, currency: str) -> str:
+    if rate is not None:
+        return fmt.rate(rate)
+    if amount is not None:
+        return fmt.money(-amount, currency)
+    return ""
+
+
+def _qr_view(fmt: Formatter, qr) -> QrView:
+    alt = fmt.label(
+        "qr_alt_epc",
+        amount=fmt.money(qr.amount, qr.currency),
+        name=qr.payee,
+        iban=_group_by_four(qr.account),
+        bic=fmt.label("qr_bic", bic=qr.bic) if qr.bic else "",
+        reference=qr.reference,
+    )
+    return QrView(rail=qr.rail, svg=qr_svg(qr.payload, title=alt, error=qr.error_level, max_version=qr.max_version), alt=alt)
+
+
+def _summary(fmt: Formatter, entry: InvoiceEntry) -> Summary:
+    figures = entry.figures
+    currency = entry.invoice.currency
+    if figures.status == VOID:
+        return Summary(fmt.label("nothing_due"), fmt.money(figures.payable, currency), fmt.label("void_notice"), False)
+    if figures.status == PAID:
+        label = fmt.label("credit") if figures.balance < 0 else fmt.label("nothing_due")
+        return Summary(label, fmt.money(abs(figures.balance), currency), fmt.label("paid_notice"), False)
+    if figures.status == OVERDUE:
+        days = figures.days_overdue
+        detail = fmt.label("overdue_since_one") if days == 1 else fmt.label("overdue_since", days=days)
+    else:
+        detail = fmt.label("due_on", date=fmt.date(entry.invoice.due))
+    return Summary(fmt.label("balance_due"), fmt.money(figures.balance, currency), detail, entry.ways is not None)
+
+
+def _seller(business: Business, fmt: Formatter) -> Party:
+    return Party(
+        name=business.name,
+        legal_name=business.legal_name if business.legal_name != business.name else None,
+        tax_id=business.tax_id,
+        address_lines=_lines(business.address),
+        country=fmt.country(business.country) if business.country else None,
+        email=business.email,
+        phone=business.phone,
+        website=business.website,
+    )
+
+
+def _client_party(client: Client, fmt: Formatter) -> Party:
+    return Party(
+        name=client.name,
+        contact=client.contact,
+        tax_id=client.tax_id,
+        address_lines=_lines(client.address),
+        country=fmt.country(client.country) if client.country else None,
+        email=client.email,
+    )
+
+
+def _support(business: Business, fmt: Formatter, heading: str, subject: str) -> SupportView | None:
+    support = business.support
+    email = support.email or business.email
+    if not (email or support.phone or support.hours):
+        return None
+    mailto = f"mailto:{email}?subject={quote(subject)}" if email else None
+    return SupportView(heading=heading, email=email, mailto=mailto, phone=support.phone, hours=support.hours)
+
+
+def _lines(text: str | None) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip()) if text else ()
+
+
+def _group_by_four(iban: str) -> str:
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
