@@ -1,0 +1,251 @@
+"""The ``invoices`` command: check, links, new, pay and status, run from the site's root."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import tempfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from . import links
+from .load import load_ledger
+from .money import fits_minor_units, minor_units, plain
+from .new_invoice import plan_new_invoice
+from .problems import InvoiceError
+from .record_payment import NewPayment, append_payment
+from .report import status_report
+from .settings import CONFIG_FILE, read_settings
+from .site import Site, load_site, secret_from, today_from
+
+
+class CommandError(Exception):
+    """A one-line error for the user; the command exits 1 and changes nothing."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    root = Path(args.root).resolve()
+    try:
+        if not (root / CONFIG_FILE).is_file():
+            raise CommandError(f"no {CONFIG_FILE} in {root}: run this from the site's root (or pass --root)")
+        return args.run(root, args)
+    except InvoiceError as error:
+        for problem in error.problems:
+            print(problem)
+        print(f"invoices: {len(error.problems)} problem(s) found", file=sys.stderr)
+        return 1
+    except CommandError as error:
+        print(f"invoices: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="invoices", description="Manage the invoices of this site.")
+    parser.add_argument("--root", default=".", help="the site's root folder, holding mkdocs.yml (default: .)")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="validate every file under invoices/", description="Validate every file under invoices/; print each problem as path:line: message.")
+    check.set_defaults(run=_check)
+
+    links_cmd = commands.add_parser("links", help="list the private links to share", description="Print every client page URL and every published invoice URL (drafts are not published).")
+    links_cmd.add_argument("--json", action="store_true", help="print a JSON list of {client, invoice, url}")
+    links_cmd.set_defaults(run=_links)
+
+    new = commands.add_parser("new", help="start the next invoice for a client", description="Write the next invoice file for CLIENT (as a draft) and print its path.")
+    new.add_argument("client", metavar="CLIENT", help="the client's id: its file name in invoices/clients/ without .yml")
+    new.add_argument("--number", help="use this invoice number instead of the next one in sequence")
+    new.set_defaults(run=_new)
+
+    pay = commands.add_parser("pay", help="record a payment on an invoice", description="Append a payment to an invoice's file, keeping its comments and layout.")
+    pay.add_argument("number", metavar="NUMBER", help="the invoice number")
+    pay.add_argument("amount", metavar="AMOUNT", help="the amount received, e.g. 200.00")
+    pay.add_argument("--date", help="the date received, YYYY-MM-DD (default: today)")
+    pay.add_argument("--method", help="how it was paid, e.g. 'bank transfer'")
+    pay.add_argument("--reference", help="the payment's reference, e.g. the bank's transaction id")
+    pay.set_defaults(run=_pay)
+
+    status = commands.add_parser("status", help="list open invoices, most urgent first", description="List open invoices (due, partially paid, overdue) with balances and totals per currency.")
+    status.set_defaults(run=_status)
+    return parser
+
+
+def _today() -> datetime.date:
+    try:
+        return today_from(os.environ)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+
+
+def _load(root: Path) -> Site:
+    settings = read_settings(root)
+    return load_site(root, secret=secret_from(os.environ), today=_today(), directory_urls=settings.use_directory_urls)
+
+
+def _check(root: Path, args: argparse.Namespace) -> int:
+    site = _load(root)
+    drafts = sum(1 for entry in site.entries if not entry.invoice.published)
+    open_count = sum(1 for entry in site.published if entry.figures.is_open)
+    print(
+        f"ok: {len(site.entries)} invoices ({drafts} draft), {len(site.ledger.clients)} clients, "
+        f"{open_count} open"
+    )
+    return 0
+
+
+def _links(root: Path, args: argparse.Namespace) -> int:
+    site = _load(root)
+    site_url = read_settings(root).site_url
+    if site.preview:
+        print(
+            f"invoices: warning: {links.SECRET_VARIABLE} is not set; these are local preview links, "
+            "not the published ones",
+            file=sys.stderr,
+        )
+    if not site_url:
+        print(f"invoices: warning: site_url is not set in {CONFIG_FILE}; printing paths only", file=sys.stderr)
+    rows = []
+    for client_entry in site.clients:
+        rows.append({"client": client_entry.client.id, "invoice": None, "url": links.absolute(site_url, client_entry.path)})
+        for entry in sorted(client_entry.invoices, key=lambda e: e.invoice.number):
+            rows.append({"client": client_entry.client.id, "invoice": entry.invoice.number, "url": links.absolute(site_url, entry.path)})
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    table = [("CLIENT", "INVOICE", "URL")] + [(r["client"], r["invoice"] or "(client page)", r["url"]) for r in rows]
+    _print_table(table)
+    return 0
+
+
+def _new(root: Path, args: argparse.Namespace) -> int:
+    ledger = load_ledger(root)
+    try:
+        planned = plan_new_invoice(root, ledger, args.client, _today(), args.number)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    planned.path.parent.mkdir(parents=True, exist_ok=True)
+    with planned.path.open("x", encoding="utf-8") as stream:
+        stream.write(planned.text)
+    print(planned.path.relative_to(root).as_posix())
+    return 0
+
+
+def _pay(root: Path, args: argparse.Namespace) -> int:
+    site = _load(root)
+    entry = site.entry(args.number)
+    if entry is None:
+        raise CommandError(f"unknown invoice number {args.number!r}")
+    invoice = entry.invoice
+    if invoice.state in ("void", "draft"):
+        raise CommandError(f"invoice {invoice.number} is {invoice.state}: it cannot take a payment")
+    amount = _amount(args.amount, invoice.currency)
+    try:
+        day = datetime.date.fromisoformat(args.date) if args.date else _today()
+    except ValueError:
+        raise CommandError(f"--date {args.date!r} is not a date as YYYY-MM-DD") from None
+    path = root / invoice.source.path
+    original = path.read_text(encoding="utf-8")
+    try:
+        updated = append_payment(original, NewPayment(day, args.amount.strip(), args.method, args.reference))
+    except ValueError as error:
+        raise CommandError(f"{invoice.source.path}: {error}") from None
+    _write_atomically(path, updated)
+    try:
+        after = _load(root)
+        new_entry = after.entry(invoice.number)
+        if new_entry is None or len(new_entry.invoice.payments) != len(invoice.payments) + 1:
+            raise CommandError(f"{invoice.source.path}: the payment could not be appended; the file is unchanged")
+    except (InvoiceError, CommandError):
+        _write_atomically(path, original)
+        raise
+    if amount > entry.figures.balance:
+        over = amount - entry.figures.balance
+        print(
+            f"invoices: warning: this payment is {plain(over, invoice.currency)} {invoice.currency} more than the "
+            f"balance of {plain(entry.figures.balance, invoice.currency)} {invoice.currency}; the invoice now shows a credit",
+            file=sys.stderr,
+        )
+    figures = new_entry.figures
+    print(
+        f"recorded {plain(amount, invoice.currency)} {invoice.currency} on invoice {invoice.number} "
+        f"({invoice.source.path}); balance now {plain(figures.balance, invoice.currency)} {invoice.currency} "
+        f"({figures.status})"
+    )
+    return 0
+
+
+def _status(root: Path, args: argparse.Namespace) -> int:
+    site = _load(root)
+    report = status_report(site)
+    if not report.open_invoices:
+        print("no open invoices")
+        return 0
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    table = [("NUMBER", "CLIENT", "STATUS", "DUE", "DAYS OVERDUE", "BALANCE")]
+    overdue_rows = set()
+    for index, entry in enumerate(report.open_invoices, start=1):
+        figures = entry.figures
+        if figures.days_overdue:
+            overdue_rows.add(index)
+        table.append(
+            (
+                entry.invoice.number,
+                entry.client.name,
+                figures.status,
+                entry.invoice.due.isoformat(),
+                str(figures.days_overdue) if figures.days_overdue else "",
+                f"{plain(figures.balance, entry.invoice.currency)} {entry.invoice.currency}",
+            )
+        )
+    _print_table(table, right=(4, 5), highlight=overdue_rows if colour else set())
+    print()
+    for currency in sorted(report.outstanding):
+        overdue = report.overdue.get(currency, Decimal(0))
+        print(
+            f"total {currency}: {plain(report.outstanding[currency], currency)} outstanding, "
+            f"{plain(overdue, currency)} overdue"
+        )
+    return 0
+
+
+def _amount(text: str, currency: str) -> Decimal:
+    try:
+        amount = Decimal(text.strip())
+    except InvalidOperation:
+        raise CommandError(f"amount {text!r} is not a number") from None
+    if not amount.is_finite() or amount <= 0:
+        raise CommandError(f"amount must be greater than zero, got {text!r}")
+    if not fits_minor_units(amount, currency):
+        raise CommandError(f"amount {text!r} has more decimals than {currency} allows ({minor_units(currency)})")
+    return amount
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, newline="") as stream:
+        stream.write(text)
+        temporary = Path(stream.name)
+    os.chmod(temporary, path.stat().st_mode & 0o777)
+    os.replace(temporary, path)
+
+
+def _print_table(rows: list[tuple[str, ...]], right: tuple[int, ...] = (), highlight: set[int] = frozenset()) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for index, row in enumerate(rows):
+        cells = [cell.rjust(width) if i in right else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths))]
+        line = "  ".join(cells).rstrip()
+        if index in highlight:
+            line = f"\033[31m{line}\033[0m"
+        elif index == 0 and highlight is not None and rows and sys.stdout.isatty():
+            line = f"\033[1m{line}\033[0m" if not os.environ.get("NO_COLOR") else line
+        print(line)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
