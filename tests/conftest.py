@@ -1,0 +1,86 @@
+"""Shared fixtures: copies of the real site in temporary folders, built with the real ``mkdocs``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SITE_PARTS = ("mkdocs.yml", "hooks", "overrides", "docs", "invoices")
+TODAY = "2026-11-23"
+SECRET = "test-secret-for-the-sample-site"
+
+
+def copy_site(target: Path, with_invoices: bool = True) -> Path:
+    """A copy of this repository's site (config, hook, templates, public docs and sample data)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in SITE_PARTS:
+        if part == "invoices" and not with_invoices:
+            continue
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def environment(secret: str | None = SECRET, today: str = TODAY, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("INVOICES_SECRET", "INVOICES_TODAY")}
+    env["INVOICES_TODAY"] = today
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    if secret is not None:
+        env["INVOICES_SECRET"] = secret
+    env.update(extra)
+    return env
+
+
+def mkdocs_build(root: Path, *args: str, secret: str | None = SECRET, today: str = TODAY) -> subprocess.CompletedProcess:
+    """Run the real ``mkdocs build`` in ``root``; the site goes to ``root/site``."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *args],
+        cwd=root,
+        env=environment(secret, today),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def run_invoices(root: Path, *args: str, secret: str | None = SECRET, today: str = TODAY, **extra: str) -> subprocess.CompletedProcess:
+    """Run the installed ``invoices`` command in ``root``."""
+    return subprocess.run(
+        [sys.executable, "-m", "invoicepub.cli", *args],
+        cwd=root,
+        env=environment(secret, today, **extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory) -> Path:
+    """The sample site built once, strictly, with a secret and a fixed today; returns the site root."""
+    root = copy_site(tmp_path_factory.mktemp("sample"))
+    result = mkdocs_build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def site_copy(tmp_path) -> Path:
+    return copy_site(tmp_path / "site-root")

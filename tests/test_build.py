@@ -1,0 +1,315 @@
+"""Build the sample site with the real mkdocs and read what it publishes.
+
+Figures below are worked out by hand from the sample files in invoices/ (today = 2026-11-23).
+Link tokens are recomputed here with hmac, independently of the code under test.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import hmac
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import SECRET, copy_site, mkdocs_build, write_files
+
+SITE_URL = "https://example.github.io/invoices/"
+
+
+def token(*parts: str) -> str:
+    return hmac.new(SECRET.encode(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+CLIENTS = {"harbour-finch": "Harbour & Finch Ltd.", "cafe-olivar": "Café Olivar, S.L."}
+INVOICE_CLIENT = {
+    "2026-001": "harbour-finch",
+    "2026-002": "cafe-olivar",
+    "2026-003": "harbour-finch",
+    "2026-004": "cafe-olivar",
+    "2026-005": "harbour-finch",
+}
+DRAFT = "2026-006"
+
+
+def invoice_html(root: Path, number: str) -> str:
+    path = root / "site" / "i" / token("invoice", INVOICE_CLIENT[number], "1", number) / "index.html"
+    return path.read_text(encoding="utf-8")
+
+
+def client_html(root: Path, client_id: str) -> str:
+    return (root / "site" / "c" / token("client", client_id, "1") / "index.html").read_text(encoding="utf-8")
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.jsonld: list[str] = []
+        self._in_jsonld = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        self._in_jsonld = tag == "script" and attributes.get("type") == "application/ld+json"
+
+    def handle_data(self, data):
+        if self._in_jsonld:
+            self.jsonld.append(data)
+
+    def handle_endtag(self, tag):
+        self._in_jsonld = False
+
+
+def parse(html: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(html)
+    return collector
+
+
+def text_of(html: str) -> str:
+    """Visible-ish text with tags removed and whitespace folded, for simple checks."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&amp;", "&")
+
+
+def test_every_published_invoice_and_client_has_its_page(built_sample):
+    for number in INVOICE_CLIENT:
+        assert f">{'Invoice' if INVOICE_CLIENT[number] == 'harbour-finch' else 'Factura'} {number}<" in invoice_html(built_sample, number)
+    for client_id in CLIENTS:
+        assert client_html(built_sample, client_id)
+    pages = sorted(p.relative_to(built_sample / "site").as_posix() for p in (built_sample / "site").rglob("index.html"))
+    assert len([p for p in pages if p.startswith("i/")]) == 5
+    assert len([p for p in pages if p.startswith("c/")]) == 2
+
+
+def test_drafts_are_never_published(built_sample):
+    for path in (built_sample / "site").rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml"):
+            assert DRAFT not in path.read_text(encoding="utf-8"), path
+
+
+def test_spanish_invoice_figures_and_language(built_sample):
+    html = invoice_html(built_sample, "2026-004")
+    text = text_of(html)
+    assert '<html lang="es"' in html
+    # 450.00 − 10 % = 405.00; 6.5 × 42.00 = 273.00; 50 × 7.35 = 367.50
+    for amount in ("405,00 €", "273,00 €", "367,50 €"):
+        assert amount in text
+    assert "Subtotal 1.045,50 €" in text.replace("\xa0", " ")
+    assert "IVA 21 % sobre 678,00 €" in text.replace("\xa0", " ")
+    assert "142,38 €" in text and "14,70 €" in text  # 21 % of 678.00; 4 % of 367.50
+    assert "Total 1.202,58 €" in text.replace("\xa0", " ")
+    assert "-156,83 €" in text.replace("\xa0", " ")  # IRPF 15 % of 1045.50 = 156.825 → 156.83
+    assert "Importe pendiente 1.045,75 €" in text.replace("\xa0", " ")
+    assert "2 de diciembre de 2026" in text  # issued 2 Nov + 30 days
+    assert "Pendiente" in text
+
+
+def test_english_invoice_with_payment_and_rebate(built_sample):
+    html = invoice_html(built_sample, "2026-003")
+    text = text_of(html)
+    assert '<html lang="en"' in html
+    # 64 × 38.50 = 2464.00; 6 × 140 − 10 % = 756.00; rebate −150.00 → 3070.00; −5 % = 153.50 → 2916.50
+    for amount in ("€2,464.00", "€756.00", "-€150.00", "€3,070.00", "-€153.50", "€2,916.50", "-€1,000.00", "€1,916.50"):
+        assert amount in text, amount
+    assert "Partially paid" in text
+    assert "HF-20261025-7" in text  # the payment history
+    assert 'href="#pay"' in html and 'id="pay"' in html
+
+
+def test_jsonld_is_exactly_the_spec(built_sample):
+    expected = {
+        "2026-001": ("https://schema.org/PaymentComplete", "0.00"),
+        "2026-002": ("https://schema.org/PaymentPastDue", "975.20"),  # 920.00 + 193.20 − 138.00
+        "2026-003": ("https://schema.org/PaymentDue", "1916.50"),
+        "2026-004": ("https://schema.org/PaymentDue", "1045.75"),
+        "2026-005": (None, "0.00"),
+    }
+    due = {"2026-001": "2026-09-02", "2026-002": "2026-10-01", "2026-003": "2026-12-20", "2026-004": "2026-12-02", "2026-005": "2026-11-17"}
+    for number, (status, value) in expected.items():
+        blocks = parse(invoice_html(built_sample, number)).jsonld
+        assert len(blocks) == 1
+        data = json.loads(blocks[0])
+        wanted = {
+            "@context": "https://schema.org",
+            "@type": "Invoice",
+            "confirmationNumber": number,
+            "paymentDueDate": due[number],
+            "totalPaymentDue": {"@type": "MonetaryAmount", "value": value, "currency": "EUR"},
+            "provider": {"@type": "Organization", "name": "Estudio Lumen"},
+            "customer": {"@type": "Organization", "name": CLIENTS[INVOICE_CLIENT[number]]},
+        }
+        if status:
+            wanted["paymentStatus"] = status
+        assert data == wanted, number
+
+
+def test_void_and_paid_invoices_offer_no_way_to_pay(built_sample):
+    for number in ("2026-001", "2026-005"):
+        html = invoice_html(built_sample, number)
+        assert 'id="pay"' not in html and "<svg" not in html.split('class="invoice-page')[1]
+    assert "Void" in text_of(invoice_html(built_sample, "2026-005"))
+
+
+def test_client_page_totals_invoices_and_history(built_sample):
+    text = text_of(client_html(built_sample, "cafe-olivar")).replace("\xa0", " ")
+    # outstanding 975.20 + 1045.75 = 2020.95; overdue 975.20 (2026-002, due 1 Oct)
+    assert "EUR 2.020,95 € 975,20 €" in text
+    assert "2026-004" in text and "2026-002" in text
+    harbour = client_html(built_sample, "harbour-finch")
+    harbour_text = text_of(harbour)
+    assert "EUR €1,916.50 €0.00" in harbour_text
+    # payment history newest first
+    assert harbour_text.index("HF-20261025-7") < harbour_text.index("HF-20260828-1")
+    # every invoice row links to its private page, relative to the client page
+    for number in ("2026-001", "2026-003", "2026-005"):
+        invoice_token = token("invoice", "harbour-finch", "1", number)
+        assert f'href="../../i/{invoice_token}/"' in harbour
+    # an open invoice links to its own "how to pay" block
+    assert f'href="../../i/{token("invoice", "harbour-finch", "1", "2026-003")}/#pay"' in harbour
+
+
+def test_invoice_page_does_not_reveal_the_client_page(built_sample):
+    for number, client_id in INVOICE_CLIENT.items():
+        assert token("client", client_id, "1") not in invoice_html(built_sample, number)
+
+
+def test_private_pages_are_not_indexed_and_send_no_referrer(built_sample):
+    for path in list((built_sample / "site" / "i").rglob("*.html")) + list((built_sample / "site" / "c").rglob("*.html")):
+        tags = parse(path.read_text(encoding="utf-8")).tags
+        metas = {(a.get("name"), a.get("content")) for t, a in tags if t == "meta"}
+        assert ("robots", "noindex, nofollow") in metas, path
+        assert ("referrer", "no-referrer") in metas, path
+        assert not any(a.get("class") == "invoice-preview" for t, a in tags), path
+
+
+def test_no_page_loads_anything_from_another_origin(built_sample):
+    for path in (built_sample / "site").rglob("*.html"):
+        for tag, attributes in parse(path.read_text(encoding="utf-8")).tags:
+            sources = [attributes.get("src")] + ([attributes.get("href")] if tag == "link" else [])
+            for source in filter(None, sources):
+                if tag == "link" and attributes.get("rel") == "canonical":
+                    continue
+                assert not re.match(r"^(https?:)?//", source), f"{path}: {tag} loads {source}"
+
+
+def test_nothing_private_in_any_public_file(built_sample):
+    site = built_sample / "site"
+    secrets = [name for name in CLIENTS.values()] + ["Harbour &amp; Finch", "Café Olivar", "Harbour", "Olivar"]
+    secrets += list(INVOICE_CLIENT) + [DRAFT]
+    secrets += [token("client", c, "1") for c in CLIENTS]
+    secrets += [token("invoice", c, "1", n) for n, c in INVOICE_CLIENT.items()]
+    public = [p for p in site.rglob("*") if p.is_file() and p.relative_to(site).parts[0] not in ("i", "c")]
+    assert any(p.name == "sitemap.xml" for p in public) and any(p.name == "search_index.json" for p in public)
+    assert any(p.name == "404.html" for p in public) and (site / "index.html") in public
+    for path in public:
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        text = data.decode("utf-8", errors="replace")
+        for secret in secrets:
+            assert secret not in text, f"{secret!r} leaks into {path.relative_to(site)}"
+        assert not re.search(r"\b[ci]/[0-9a-f]{32}\b", text), path
+
+
+def test_sitemap_lists_only_public_pages(built_sample):
+    sitemap = (built_sample / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
+    assert locations == [SITE_URL]
+
+
+def test_search_index_has_only_public_pages(built_sample):
+    index = json.loads((built_sample / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert {doc["location"].split("#")[0] for doc in index["docs"]} <= {""}
+
+
+def test_links_are_stable_across_builds(built_sample, tmp_path):
+    again = copy_site(tmp_path / "again")
+    assert mkdocs_build(again).returncode == 0
+    assert sorted(p.relative_to(again / "site") for p in (again / "site").rglob("index.html")) == sorted(
+        p.relative_to(built_sample / "site") for p in (built_sample / "site").rglob("index.html")
+    )
+
+
+def test_link_version_revokes_old_links(site_copy):
+    path = site_copy / "invoices" / "clients" / "harbour-finch.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "link_version: 2\n", encoding="utf-8")
+    assert mkdocs_build(site_copy).returncode == 0
+    site = site_copy / "site"
+    assert not (site / "c" / token("client", "harbour-finch", "1")).exists()
+    assert (site / "c" / token("client", "harbour-finch", "2") / "index.html").exists()
+    assert (site / "i" / token("invoice", "harbour-finch", "2", "2026-003") / "index.html").exists()
+    assert not (site / "i" / token("invoice", "harbour-finch", "1", "2026-003")).exists()
+
+
+def test_without_secret_the_build_warns_and_marks_a_preview(site_copy):
+    strict = mkdocs_build(site_copy, "--strict", secret=None)
+    assert strict.returncode != 0
+    assert "INVOICES_SECRET is not set" in strict.stderr
+    relaxed = mkdocs_build(site_copy, secret=None)
+    assert relaxed.returncode == 0
+    pages = list((site_copy / "site" / "i").rglob("index.html"))
+    assert pages and all('class="invoice-preview"' in p.read_text(encoding="utf-8") for p in pages)
+    published = {token("invoice", c, "1", n) for n, c in INVOICE_CLIENT.items()}
+    assert not published & {p.parent.name for p in pages}
+
+
+def test_an_invalid_invoice_stops_the_build_and_publishes_nothing(site_copy):
+    write_files(
+        site_copy,
+        {
+            "invoices/2026/2026-007.yml": """
+                number: "2026-007"
+                client: cafe-olivar
+                issued: 2026-11-20
+                items:
+                  - description: Typo here
+                    quantiy: 3
+                    unit_price: 10.00
+                """,
+        },
+    )
+    result = mkdocs_build(site_copy)
+    assert result.returncode != 0
+    assert "invoices/2026/2026-007.yml:6: unknown field 'quantiy' in an item (did you mean 'quantity'?)" in result.stderr
+    assert not (site_copy / "site").exists()
+
+
+def test_a_new_client_and_invoice_written_from_the_readme(site_copy):
+    write_files(
+        site_copy,
+        {
+            "invoices/clients/nordlicht.yml": """
+                name: Nordlicht GmbH
+                language: en
+                """,
+            "invoices/2026/2026-010.yml": """
+                number: "2026-010"
+                client: nordlicht
+                issued: 2026-11-20
+                items:
+                  - description: Poster design
+                    quantity: 3
+                    unit_price: 333.33
+                    tax: 21%
+                """,
+        },
+    )
+    assert mkdocs_build(site_copy).returncode == 0
+    page = (site_copy / "site" / "i" / token("invoice", "nordlicht", "1", "2026-010") / "index.html").read_text(encoding="utf-8")
+    # 3 × 333.33 = 999.99; 21 % = 209.9979 → 210.00; total 1209.99
+    assert "€999.99" in page and "€210.00" in page and "€1,209.99" in page
+    assert json.loads(parse(page).jsonld[0])["totalPaymentDue"]["value"] == "1209.99"
+
+
+@pytest.mark.parametrize("setting", ["use_directory_urls: false"])
+def test_pages_without_directory_urls(site_copy, setting):
+    config = site_copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
+    assert mkdocs_build(site_copy).returncode == 0
+    client_page = (site_copy / "site" / "c" / token("client", "harbour-finch", "1") / "index.html").read_text(encoding="utf-8")
+    assert f'href="../../i/{token("invoice", "harbour-finch", "1", "2026-003")}/index.html"' in client_page

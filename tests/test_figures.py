@@ -1,0 +1,151 @@
+"""The arithmetic of spec section 2 on cases worked out by hand (the working is in each comment)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+
+from invoicepub.figures import compute
+from invoicepub.model import Invoice, LineItem, Payment
+from invoicepub.problems import Source
+
+HERE = Source("invoices/test.yml", 1)
+TODAY = datetime.date(2026, 11, 23)
+
+
+def item(price, quantity="1", tax="0", rate=None, amount=None):
+    return LineItem(
+        description="x",
+        quantity=D(quantity),
+        unit=None,
+        unit_price=D(price),
+        discount_rate=D(rate) if rate is not None else None,
+        discount_amount=D(amount) if amount is not None else None,
+        tax_rate=D(tax),
+        source=HERE,
+    )
+
+
+def invoice(*items, currency="EUR", discount=None, withholding=None, payments=(), state="issued", due=datetime.date(2026, 12, 2)):
+    return Invoice(
+        number="T-1",
+        client_id="c",
+        issued=datetime.date(2026, 11, 2),
+        due=due,
+        state=state,
+        currency=currency,
+        language="en",
+        items=tuple(items),
+        discount_rate=D(discount) if discount else None,
+        withholding_rate=D(withholding) if withholding else None,
+        notes=None,
+        payments=tuple(Payment(datetime.date(2026, 11, 10), D(a), None, None, HERE) for a in payments),
+        source=HERE,
+    )
+
+
+def test_two_tax_rates_line_discount_and_withholding():
+    # 10 h × 45.00 = 450.00, −10 % = 405.00          (21 %)
+    # 6.5 h × 42.00 = 273.00                          (21 %)
+    # 50 × 7.35 = 367.50                               (4 %)
+    # subtotal 1045.50; IVA 21 % on 678.00 = 142.38; IVA 4 % on 367.50 = 14.70
+    # total 1202.58; IRPF 15 % of 1045.50 = 156.825 → 156.83; due 1045.75
+    figures = compute(
+        invoice(
+            item("45.00", "10", tax="0.21", rate="0.10"),
+            item("42.00", "6.5", tax="0.21"),
+            item("7.35", "50", tax="0.04"),
+            withholding="0.15",
+        ),
+        TODAY,
+    )
+    assert [line.net for line in figures.lines] == [D("405.00"), D("273.00"), D("367.50")]
+    assert figures.subtotal == D("1045.50")
+    assert [(g.rate, g.base, g.tax) for g in figures.tax_groups] == [
+        (D("0.04"), D("367.50"), D("14.70")),
+        (D("0.21"), D("678.00"), D("142.38")),
+    ]
+    assert figures.total == D("1202.58")
+    assert figures.withholding == D("156.83")
+    assert figures.amount_due == D("1045.75")
+    assert figures.balance == D("1045.75")
+    assert figures.status == "due"
+
+
+def test_tax_is_rounded_once_per_rate_not_per_line():
+    # Three lines of 0.05 at 10 %: per line 0.005 → 0.01 each = 0.03; per rate 0.15 × 10 % = 0.015 → 0.02
+    figures = compute(invoice(item("0.05", tax="0.10"), item("0.05", tax="0.10"), item("0.05", tax="0.10")), TODAY)
+    assert figures.tax == D("0.02")
+    assert figures.total == D("0.17")
+
+
+def test_invoice_discount_per_rate_group_and_negative_rebate_line():
+    # 21 % group: 100.00 + (−20.00 rebate) = 80.00; 5 % off = 4.00; base 76.00; tax 15.96
+    # 10 % group: 33.33; 5 % off = 1.6665 → 1.67; base 31.66; tax 3.166 → 3.17
+    # total = 76.00 + 31.66 + 15.96 + 3.17 = 126.79
+    figures = compute(
+        invoice(item("100.00", tax="0.21"), item("-20.00", tax="0.21"), item("33.33", tax="0.10"), discount="0.05"),
+        TODAY,
+    )
+    assert figures.subtotal == D("113.33")
+    groups = {g.rate: g for g in figures.tax_groups}
+    assert (groups[D("0.21")].discount, groups[D("0.21")].base, groups[D("0.21")].tax) == (D("4.00"), D("76.00"), D("15.96"))
+    assert (groups[D("0.1")].discount, groups[D("0.1")].base, groups[D("0.1")].tax) == (D("1.67"), D("31.66"), D("3.17"))
+    assert figures.discount == D("5.67")
+    assert figures.total == D("126.79")
+
+
+def test_amount_discount_on_a_line():
+    # 3 × 19.99 = 59.97, minus 5.00 off = 54.97
+    figures = compute(invoice(item("19.99", "3", amount="5.00")), TODAY)
+    assert figures.lines[0].net == D("54.97")
+
+
+def test_half_up_rounding_of_1_005():
+    # 1 × 1.005 → 1.01 (half up), never 1.00 as a float 1.00499999… would give
+    figures = compute(invoice(item("1.005")), TODAY)
+    assert figures.subtotal == D("1.01")
+
+
+def test_jpy_has_no_minor_units():
+    # 3 × 333.5 = 1000.5 → 1001; tax 10 % = 100.1 → 100; total 1101
+    figures = compute(invoice(item("333.5", "3", tax="0.10"), currency="JPY"), TODAY)
+    assert figures.subtotal == D("1001")
+    assert figures.tax == D("100")
+    assert figures.total == D("1101")
+
+
+def test_kwd_has_three_minor_units():
+    # 1.2345 → 1.235 (half up at the third decimal); no tax
+    figures = compute(invoice(item("1.2345"), currency="KWD"), TODAY)
+    assert figures.total == D("1.235")
+
+
+@pytest.mark.parametrize(
+    "payments, due, state, expected",
+    [
+        ((), datetime.date(2026, 12, 2), "issued", "due"),
+        (("10.00",), datetime.date(2026, 12, 2), "issued", "partially paid"),
+        (("10.00",), datetime.date(2026, 11, 22), "issued", "overdue"),
+        ((), datetime.date(2026, 11, 23), "issued", "due"),  # due today is not yet overdue
+        (("100.00",), datetime.date(2026, 11, 1), "issued", "paid"),
+        (("150.00",), datetime.date(2026, 11, 1), "issued", "paid"),
+        ((), datetime.date(2026, 12, 2), "void", "void"),
+    ],
+)
+def test_status(payments, due, state, expected):
+    figures = compute(invoice(item("100.00"), payments=payments, due=due, state=state), TODAY)
+    assert figures.status == expected
+
+
+def test_overpayment_is_a_credit_and_nothing_is_payable():
+    figures = compute(invoice(item("100.00"), payments=("150.00",)), TODAY)
+    assert figures.balance == D("-50.00")
+    assert figures.payable == D("0.00")
+
+
+def test_days_overdue():
+    figures = compute(invoice(item("1.00"), due=datetime.date(2026, 11, 13)), TODAY)
+    assert figures.days_overdue == 10
