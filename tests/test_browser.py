@@ -1,0 +1,186 @@
+"""The built site as a client sees it, in headless Chromium: QR codes, requests, phone, print, accessibility.
+
+Runs Debian's Chromium (``/usr/bin/chromium``) through Playwright; skipped where it is
+missing, except under ``CI=true``. Screenshots go to ``$INVOICES_SCREENSHOTS`` when set.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import http.server
+import io
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import SECRET
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("CI=true but /usr/bin/chromium is missing: install Debian's chromium package")
+    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+zxingcpp = pytest.importorskip("zxingcpp")
+from PIL import Image  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+def token(*parts: str) -> str:
+    return hmac.new(SECRET.encode(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+INVOICE_004 = f"i/{token('invoice', 'cafe-olivar', '1', '2026-004')}/"
+INVOICE_003 = f"i/{token('invoice', 'harbour-finch', '1', '2026-003')}/"
+CLIENT_OLIVAR = f"c/{token('client', 'cafe-olivar', '1')}/"
+CLIENT_HARBOUR = f"c/{token('client', 'harbour-finch', '1')}/"
+
+
+@pytest.fixture(scope="module")
+def server(built_sample):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_sample / "site"))
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_sync.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def open_page(browser, server):
+    """Open a site path at a viewport size; record every request the page makes."""
+    pages = []
+
+    def _open(path: str, width: int = 1280, height: int = 900):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.requests = []
+        page.on("request", lambda request: page.requests.append(request.url))
+        page.goto(server + path, wait_until="networkidle")
+        pages.append(page)
+        return page
+
+    yield _open
+    for page in pages:
+        page.close()
+
+
+def save_screenshot(page, name: str, **options) -> bytes:
+    png = page.screenshot(full_page=True, **options)
+    folder = os.environ.get("INVOICES_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        Path(folder, f"{name}.png").write_bytes(png)
+    return png
+
+
+def decode_qr(png: bytes):
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    return [result for result in results if result.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def test_epc_qr_decodes_to_the_exact_transfer(open_page):
+    page = open_page(INVOICE_004)
+    png = page.locator("figure.invoice-qr[data-rail=epc] svg").screenshot()
+    results = decode_qr(png)
+    assert len(results) == 1
+    fields = results[0].text.split("\n")
+    # Worked out by hand: balance 1045.75 (see test_build), holder and IBAN from business.yml
+    assert fields == [
+        "BCD",  # service tag
+        "002",  # version
+        "1",  # UTF-8
+        "SCT",  # SEPA credit transfer
+        "CAZRES2Z",  # BIC
+        "Estudio Lumen, S.L.",  # name = account holder
+        "ES6720859252090330063402",  # IBAN without spaces
+        "EUR1045.75",  # amount with two decimals
+        "",  # purpose
+        "",  # structured reference
+        "2026-004",  # unstructured remittance = the invoice number
+    ]
+    assert results[0].ec_level == "M"
+
+
+def test_the_whole_page_screenshot_holds_one_readable_qr(open_page):
+    page = open_page(INVOICE_003)
+    results = decode_qr(save_screenshot(page, "invoice-desktop"))
+    assert [r.text.split("\n")[7] for r in results] == ["EUR1916.50"]  # 2916.50 − 1000.00 paid
+
+
+def test_no_request_leaves_the_site(open_page, server):
+    for path in (INVOICE_004, CLIENT_OLIVAR, ""):
+        page = open_page(path)
+        page.wait_for_timeout(300)
+        assert page.requests, path
+        outside = [url for url in page.requests if not url.startswith(server) and not url.startswith("data:")]
+        assert outside == [], path
+
+
+@pytest.mark.parametrize("path, name", [(INVOICE_004, "invoice-phone"), (CLIENT_OLIVAR, "client-phone"), (INVOICE_003, "invoice-en-phone")])
+def test_phone_width_never_scrolls_sideways_and_shows_what_is_due(open_page, path, name):
+    page = open_page(path, width=375, height=800)
+    save_screenshot(page, name)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    if path.startswith("i/"):
+        for selector in (".invoice-summary__amount", ".invoice-summary__pay"):
+            box = page.locator(selector).bounding_box()
+            assert box is not None and box["y"] + box["height"] <= 800, selector  # in the first screen
+
+
+def test_print_is_a_clean_a4_page(open_page):
+    page = open_page(INVOICE_004, width=794, height=1123)
+    page.emulate_media(media="print")
+    save_screenshot(page, "invoice-print")
+    for selector in (".md-header", ".md-footer", ".md-sidebar--primary", ".md-search"):
+        hidden = page.evaluate(
+            "s => [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none')", selector
+        )
+        assert hidden, selector
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+    assert decode_qr(page.screenshot(full_page=True))  # the QR still prints
+
+
+@pytest.mark.parametrize("path", [INVOICE_004, INVOICE_003, CLIENT_OLIVAR, CLIENT_HARBOUR])
+def test_axe_finds_no_violation(open_page, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page(path)
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+
+
+def test_client_page_links_to_each_invoice_and_its_payment_block(open_page, server):
+    page = open_page(CLIENT_HARBOUR)
+    save_screenshot(page, "client-desktop")
+    page.get_by_role("link", name="Pay 2026-003").click()
+    page.wait_for_load_state()
+    assert page.url == server + INVOICE_003 + "#pay"
+    assert page.locator("#pay").is_visible()
