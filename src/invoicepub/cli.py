@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
 
     links_cmd = commands.add_parser("links", help="list the private links to share", description="Print every client page URL and every published invoice URL (drafts are not published).")
     links_cmd.add_argument("--json", action="store_true", help="print a JSON list of {client, invoice, url}")
+    links_cmd.add_argument("--base", metavar="URL", help="join the links to this address instead of site_url, e.g. http://127.0.0.1:8000/invoices/ for mkdocs serve")
     links_cmd.set_defaults(run=_links)
 
     new = commands.add_parser("new", help="start the next invoice for a client", description="Write the next invoice file for CLIENT (as a draft) and print its path.")
@@ -102,7 +103,7 @@ def _check(root: Path, args: argparse.Namespace) -> int:
 
 def _links(root: Path, args: argparse.Namespace) -> int:
     site = _load(root)
-    site_url = read_settings(root).site_url
+    site_url = args.base or read_settings(root).site_url
     if site.preview:
         print(
             f"invoices: warning: {links.SECRET_VARIABLE} is not set; these are local preview links, "
