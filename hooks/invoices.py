@@ -24,29 +24,48 @@ log = logging.getLogger("mkdocs.hooks.invoices")
 # The site loaded by on_config, and the private page behind each virtual source file.
 _site: Site | None = None
 _pages: dict[str, InvoiceEntry | ClientEntry] = {}
+# Under `mkdocs serve`, problems are shown on the pages instead of stopping the server.
+_serving = False
+_problems: list[str] = []
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Load and check every invoice before MkDocs reads a page: a bad file stops the build.
     global _site
     _pages.clear()
+    _problems.clear()
     root = Path(config.config_file_path).parent
     try:
         _site = load_site_from_environment(root, directory_urls=config.use_directory_urls)
-    except InvoiceError as error:
-        raise PluginError(f"{len(error.problems)} problem(s) in {INVOICES_DIR}/:\n{error}") from None
-    except ValueError as error:
-        raise PluginError(str(error)) from None
+    except (InvoiceError, ValueError) as error:
+        problems = [str(p) for p in error.problems] if isinstance(error, InvoiceError) else [str(error)]
+        if not _serving:
+            raise PluginError(f"{len(problems)} problem(s) in {INVOICES_DIR}/:\n" + "\n".join(problems)) from None
+        # Keep serving the last good invoices, with the problems on every page, until the files are fixed.
+        for problem in problems:
+            log.error(problem)
+        _problems.extend(problems)
+        if _site is None:
+            return config
     if _site.preview:
         log.warning(
             "INVOICES_SECRET is not set: building a local preview whose private links are not the published ones"
         )
+        if config.strict:
+            # A strict build is a publishing build: stop before any preview page is written.
+            raise PluginError("INVOICES_SECRET is required for a strict (publishing) build")
     return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # One virtual page per published invoice and per client, kept out of the navigation.
-    assert _site is not None
+    if _site is None:
+        return files
     for entry in (*_site.published, *_site.clients):
         files.append(File.generated(config, entry.uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
         _pages[entry.uri] = entry
@@ -69,6 +88,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict:
+    context["invoice_problems"] = list(_problems)
     entry = _pages.get(page.file.src_uri)
     if isinstance(entry, InvoiceEntry):
         context["invoice"] = invoice_page(_site, entry)
