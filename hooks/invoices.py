@@ -16,6 +16,7 @@ from mkdocs.structure.pages import Page
 
 from invoicepub.load import INVOICES_DIR
 from invoicepub.problems import InvoiceError
+from invoicepub.qr import QrCache
 from invoicepub.site import ClientEntry, InvoiceEntry, Site, load_site_from_environment
 from invoicepub.views import client_page, invoice_page
 
@@ -27,6 +28,9 @@ _pages: dict[str, InvoiceEntry | ClientEntry] = {}
 # Under `mkdocs serve`, problems are shown on the pages instead of stopping the server.
 _serving = False
 _problems: list[str] = []
+# QR drawings by content: kept in memory across `serve` rebuilds and on disk between builds.
+_qr_cache: QrCache | None = None
+QR_CACHE_DIR = ".cache/invoices/qr"
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -36,7 +40,7 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Load and check every invoice before MkDocs reads a page: a bad file stops the build.
-    global _site
+    global _site, _qr_cache
     _pages.clear()
     _problems.clear()
     root = Path(config.config_file_path).parent
@@ -59,6 +63,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         if config.strict:
             # A strict build is a publishing build: stop before any preview page is written.
             raise PluginError("INVOICES_SECRET is required for a strict (publishing) build")
+    if _qr_cache is None:
+        _qr_cache = QrCache(root / QR_CACHE_DIR)
+    _qr_cache.prepare(qr.request for entry in _site.published if entry.ways for qr in entry.ways.qr_codes)
     return config
 
 
@@ -91,10 +98,18 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> 
     context["invoice_problems"] = list(_problems)
     entry = _pages.get(page.file.src_uri)
     if isinstance(entry, InvoiceEntry):
-        context["invoice"] = invoice_page(_site, entry)
+        context["invoice"] = invoice_page(_site, entry, _qr_cache)
     elif isinstance(entry, ClientEntry):
         context["client"] = client_page(_site, entry)
     return context
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    # Stop the QR workers; drop drawings no page shows any more (paid invoices, old balances).
+    if _qr_cache is not None:
+        _qr_cache.close()
+        if not _problems:
+            _qr_cache.prune()
 
 
 def on_serve(server, *, config: MkDocsConfig, builder):

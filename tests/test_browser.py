@@ -106,7 +106,7 @@ def decode_qr(png: bytes):
 
 def test_epc_qr_decodes_to_the_exact_transfer(open_page):
     page = open_page(INVOICE_004)
-    png = page.locator("figure.invoice-qr[data-rail=epc] svg").screenshot()
+    png = page.locator("figure.invoice-qr[data-rail=epc] .invoice-qr__image").screenshot()
     results = decode_qr(png)
     assert len(results) == 1
     fields = results[0].text.split("\n")

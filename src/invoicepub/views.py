@@ -17,7 +17,8 @@ from .figures import OVERDUE, PAID, VOID
 from .i18n import Formatter, formatter
 from .jsonld import invoice_jsonld
 from .model import Business, Client
-from .qr import svg as qr_svg
+from .payments.ways import PaymentQr
+from .qr import QrCache
 from .site import ClientEntry, InvoiceEntry, Site
 
 
@@ -169,8 +170,8 @@ class ClientPage:
     labels: dict[str, str] = field(repr=False)
 
 
-def invoice_page(site: Site, entry: InvoiceEntry) -> InvoicePage:
-    """The view of one invoice page."""
+def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoicePage:
+    """The view of one invoice page; QR drawings come from ``qr_cache``."""
     business = site.ledger.business
     invoice, figures, client = entry.invoice, entry.figures, entry.client
     fmt = formatter(invoice.language)
@@ -228,7 +229,7 @@ def invoice_page(site: Site, entry: InvoiceEntry) -> InvoicePage:
     bank = None
     buttons: tuple[ButtonView, ...] = ()
     if ways is not None:
-        qr_codes = tuple(_qr_view(fmt, qr) for qr in ways.qr_codes)
+        qr_codes = tuple(_qr_view(fmt, qr, qr_cache) for qr in ways.qr_codes)
         bank_details = business.payment.bank_transfer
         if bank_details is not None:
             bank = BankView(
@@ -346,7 +347,7 @@ def _line_discount(fmt: Formatter, rate: Decimal | None, amount: Decimal | None,
     return ""
 
 
-def _qr_view(fmt: Formatter, qr) -> QrView:
+def _qr_view(fmt: Formatter, qr: PaymentQr, qr_cache: QrCache) -> QrView:
     alt = fmt.label(
         "qr_alt_epc",
         amount=fmt.money(qr.amount, qr.currency),
@@ -355,7 +356,7 @@ def _qr_view(fmt: Formatter, qr) -> QrView:
         bic=fmt.label("qr_bic", bic=qr.bic) if qr.bic else "",
         reference=qr.reference,
     )
-    return QrView(rail=qr.rail, svg=qr_svg(qr.payload, title=alt, error=qr.error_level, max_version=qr.max_version), alt=alt)
+    return QrView(rail=qr.rail, svg=qr_cache.svg(qr.request), alt=alt)
 
 
 def _summary(fmt: Formatter, entry: InvoiceEntry) -> Summary:

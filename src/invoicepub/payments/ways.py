@@ -12,6 +12,7 @@ from decimal import Decimal
 from ..figures import InvoiceFigures
 from ..model import Business, Client, Invoice
 from ..money import plain
+from ..qr import QrRequest
 from . import epc, hosted, rf
 
 
@@ -29,6 +30,10 @@ class PaymentQr:
     amount: Decimal
     currency: str
     reference: str
+
+    @property
+    def request(self) -> QrRequest:
+        return QrRequest(self.payload, self.error_level, self.max_version)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,205 @@
+"""Build-time benchmark: the project's site against the same invoices written by hand.
+
+Generates N invoices (8 items each, a third with a payment) across N/10 clients in a
+temporary site, and the same invoices as plain Markdown pages (an items table and an
+inline EPC QR each, out of the navigation) for stock mkdocs-material with its search
+plugin. Builds them alternately, each `mkdocs build` in its own process, and prints wall
+time, peak RSS of the build process, output size, and the ratio project / baseline.
+
+The project is measured twice a round: cold (its QR cache emptied first, as on a new
+machine) and warm (the cache of the previous build kept, as on a daily rebuild or under
+`mkdocs serve`; a hand-written page's QR code was likewise drawn once, when it was written).
+
+    python benchmarks/build.py 1000 10000 --rounds 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import segno
+
+REPO = Path(__file__).resolve().parent.parent
+SECRET = "benchmark-secret"
+TODAY = "2026-11-23"
+IBAN = "ES6720859252090330063402"
+DESCRIPTIONS = ["Design", "Illustration", "Layout", "Photography", "Copywriting", "Printing", "Consulting", "Hosting"]
+
+
+def invoice_data(index: int, clients: int, rng: random.Random) -> dict:
+    issued = datetime.date(2024, 1, 1) + datetime.timedelta(days=index * 1000 // max(1, index + 1) + index % 700)
+    items = []
+    for line in range(8):
+        items.append(
+            {
+                "description": f"{DESCRIPTIONS[line]} — part {index}-{line}",
+                "quantity": Decimal(rng.randint(1, 20)),
+                "unit_price": Decimal(rng.randint(1000, 20000)) / 100,
+                "tax": "21%",
+            }
+        )
+    paid = None
+    if index % 3 == 0:
+        paid = Decimal(rng.randint(100, 5000)) / 100
+    return {"number": f"B-{index:06d}", "client": f"client-{index % clients:05d}", "issued": issued, "items": items, "paid": paid}
+
+
+def write_project_site(root: Path, invoices: list[dict], clients: int) -> None:
+    for part in ("mkdocs.yml", "hooks", "overrides", "docs"):
+        source = REPO / part
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / part)
+    (root / "invoices" / "clients").mkdir(parents=True)
+    shutil.copy2(REPO / "invoices" / "business.yml", root / "invoices" / "business.yml")
+    for client in range(clients):
+        (root / "invoices" / "clients" / f"client-{client:05d}.yml").write_text(f"name: Client {client} Ltd.\nlanguage: en\n", encoding="utf-8")
+    folder = root / "invoices" / "bench"
+    folder.mkdir()
+    for invoice in invoices:
+        lines = [
+            f'number: "{invoice["number"]}"',
+            f"client: {invoice['client']}",
+            f"issued: {invoice['issued'].isoformat()}",
+            "items:",
+        ]
+        for item in invoice["items"]:
+            lines += [
+                f"  - description: {item['description']}",
+                f"    quantity: {item['quantity']}",
+                "    unit: h",
+                f"    unit_price: {item['unit_price']}",
+                f"    tax: {item['tax']}",
+            ]
+        if invoice["paid"] is not None:
+            lines += ["payments:", f"  - date: {invoice['issued'].isoformat()}", f"    amount: {invoice['paid']}", "    method: bank transfer"]
+        (folder / f"{invoice['number']}.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_baseline_site(root: Path, invoices: list[dict]) -> None:
+    """The same invoices written by hand: one Markdown page each, stock Material, search on."""
+    docs = root / "docs"
+    (docs / "inv").mkdir(parents=True)
+    shutil.copy2(REPO / "docs" / "index.md", docs / "index.md")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Baseline\nsite_url: https://example.github.io/invoices/\n"
+        "theme:\n  name: material\n  font: false\nplugins:\n  - search\n"
+        "nav:\n  - Home: index.md\nnot_in_nav: |\n  /inv/**\n",
+        encoding="utf-8",
+    )
+    for invoice in invoices:
+        rows = []
+        subtotal = Decimal(0)
+        for item in invoice["items"]:
+            net = (item["quantity"] * item["unit_price"]).quantize(Decimal("0.01"))
+            subtotal += net
+            rows.append(f"| {item['description']} | {item['quantity']} | h | €{item['unit_price']} | 21% | €{net} |")
+        tax = (subtotal * Decimal("0.21")).quantize(Decimal("0.01"))
+        balance = subtotal + tax - (invoice["paid"] or 0)
+        qr = segno.make_qr(
+            f"BCD\n002\n1\nSCT\nCAZRES2Z\nEstudio Lumen\n{IBAN}\nEUR{balance:.2f}\n\n\n{invoice['number']}".encode(),
+            error="m",
+        ).svg_inline(omitsize=True)
+        page = [
+            f"# Invoice {invoice['number']}",
+            "",
+            f"Client: {invoice['client']} · Issued {invoice['issued'].isoformat()}",
+            "",
+            "| Description | Qty | Unit | Unit price | Tax | Amount |",
+            "|---|--:|---|--:|--:|--:|",
+            *rows,
+            "",
+            f"**Subtotal** €{subtotal} · **Tax 21 %** €{tax} · **Balance due** €{balance:.2f}",
+            "",
+            qr,
+            "",
+        ]
+        (docs / "inv" / f"{invoice['number']}.md").write_text("\n".join(page), encoding="utf-8")
+
+
+def timed_build(root: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one `mkdocs build` process."""
+    env = dict(os.environ, INVOICES_SECRET=SECRET, INVOICES_TODAY=TODAY, NO_MKDOCS_2_WARNING="1")
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"build failed in {root}:\n{process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def run(n: int, rounds: int, baseline: bool) -> None:
+    rng = random.Random(n)
+    clients = max(1, n // 10)
+    invoices = [invoice_data(index, clients, rng) for index in range(n)]
+    with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as temporary:
+        project_root, baseline_root = Path(temporary, "project"), Path(temporary, "baseline")
+        project_root.mkdir()
+        baseline_root.mkdir()
+        write_project_site(project_root, invoices, clients)
+        if baseline:
+            write_baseline_site(baseline_root, invoices)
+        project_times, baseline_times, project_rss, baseline_rss = [], [], [], []
+        cold_times, cold_rss = [], []
+        for _ in range(rounds):
+            shutil.rmtree(project_root / ".cache", ignore_errors=True)
+            seconds, rss = timed_build(project_root)
+            cold_times.append(seconds)
+            cold_rss.append(rss)
+            seconds, rss = timed_build(project_root)
+            project_times.append(seconds)
+            project_rss.append(rss)
+            if baseline:
+                seconds, rss = timed_build(baseline_root)
+                baseline_times.append(seconds)
+                baseline_rss.append(rss)
+        print(f"N = {n} invoices, {clients} clients, {rounds} round(s)")
+        print(
+            f"  project, cold: {statistics.median(cold_times):7.2f} s (runs: {', '.join(f'{t:.2f}' for t in cold_times)}), "
+            f"peak RSS {max(cold_rss) / 2**20:6.0f} MiB"
+        )
+        print(
+            f"  project, warm: {statistics.median(project_times):7.2f} s (runs: {', '.join(f'{t:.2f}' for t in project_times)}), "
+            f"peak RSS {max(project_rss) / 2**20:6.0f} MiB, output {folder_size(project_root / 'site') / 2**20:7.1f} MiB"
+        )
+        if baseline:
+            print(
+                f"  baseline     : {statistics.median(baseline_times):7.2f} s (runs: {', '.join(f'{t:.2f}' for t in baseline_times)}), "
+                f"peak RSS {max(baseline_rss) / 2**20:6.0f} MiB, output {folder_size(baseline_root / 'site') / 2**20:7.1f} MiB"
+            )
+            for label, times in (("warm", project_times), ("cold", cold_times)):
+                ratios = [p / b for p, b in zip(times, baseline_times)]
+                print(
+                    f"  ratio project ({label}) / baseline: {statistics.median(ratios):.2f} "
+                    f"(per round: {', '.join(f'{r:.2f}' for r in ratios)})"
+                )
+        sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-baseline", action="store_true", help="build only the project's site")
+    args = parser.parse_args()
+    for n in args.sizes:
+        run(n, args.rounds, not args.no_baseline)
+
+
+if __name__ == "__main__":
+    main()
