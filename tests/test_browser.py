@@ -51,6 +51,7 @@ INVOICE_004 = f"i/{token('invoice', 'cafe-olivar', '1', '2026-004')}/"
 INVOICE_003 = f"i/{token('invoice', 'harbour-finch', '1', '2026-003')}/"
 CLIENT_OLIVAR = f"c/{token('client', 'cafe-olivar', '1')}/"
 CLIENT_HARBOUR = f"c/{token('client', 'harbour-finch', '1')}/"
+INVOICE_SWISS = f"i/{token('invoice', 'alpenblick', '1', '2026-007')}/"
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +78,8 @@ def open_page(browser, server):
     """Open a site path at a viewport size; record every request the page makes."""
     pages = []
 
-    def _open(path: str, width: int = 1280, height: int = 900):
-        page = browser.new_page(viewport={"width": width, "height": height})
+    def _open(path: str, width: int = 1280, height: int = 900, scale: float = 1):
+        page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
         page.requests = []
         page.on("request", lambda request: page.requests.append(request.url))
         page.goto(server + path, wait_until="networkidle")
@@ -142,7 +143,10 @@ def test_no_request_leaves_the_site(open_page, server):
         assert outside == [], path
 
 
-@pytest.mark.parametrize("path, name", [(INVOICE_004, "invoice-phone"), (CLIENT_OLIVAR, "client-phone"), (INVOICE_003, "invoice-en-phone")])
+@pytest.mark.parametrize(
+    "path, name",
+    [(INVOICE_004, "invoice-phone"), (CLIENT_OLIVAR, "client-phone"), (INVOICE_003, "invoice-en-phone"), (INVOICE_SWISS, "invoice-swiss-phone")],
+)
 def test_phone_width_never_scrolls_sideways_and_shows_what_is_due(open_page, path, name):
     page = open_page(path, width=375, height=800)
     save_screenshot(page, name)
@@ -167,7 +171,7 @@ def test_print_is_a_clean_a4_page(open_page):
     assert decode_qr(page.screenshot(full_page=True))  # the QR still prints
 
 
-@pytest.mark.parametrize("path", [INVOICE_004, INVOICE_003, CLIENT_OLIVAR, CLIENT_HARBOUR])
+@pytest.mark.parametrize("path", [INVOICE_004, INVOICE_003, INVOICE_SWISS, CLIENT_OLIVAR, CLIENT_HARBOUR])
 def test_axe_finds_no_violation(open_page, path):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -184,3 +188,67 @@ def test_client_page_links_to_each_invoice_and_its_payment_block(open_page, serv
     page.wait_for_load_state()
     assert page.url == server + INVOICE_003 + "#pay"
     assert page.locator("#pay").is_visible()
+
+
+def _emv(text: str) -> dict[str, str]:
+    fields, position = {}, 0
+    while position < len(text):
+        length = int(text[position + 2 : position + 4])
+        fields[text[position : position + 2]] = text[position + 4 : position + 4 + length]
+        position += 4 + length
+    return fields
+
+
+def _check_swiss(text: str) -> None:
+    from stdnum.ch import esr
+
+    lines = text.replace("\r\n", "\n").split("\n")
+    body = "2026007".rjust(26, "0")
+    assert lines[0:4] == ["SPC", "0200", "1", "CH4431999123000889012"]
+    assert lines[18:20] == ["4052.00", "CHF"]  # 2 × 1450.00 + 180 × 6.40
+    assert lines[27:30] == ["QRR", body + esr.calc_check_digit(body), "2026-007"]
+
+
+def _check_spayd(text: str) -> None:
+    values = dict(field.split(":", 1) for field in text.split("*")[2:])
+    assert text.startswith("SPD*1.0*")
+    assert values == {"ACC": "CZ6508000000192000145399", "AM": "27900.00", "CC": "CZK", "MSG": "2026-008", "X-VS": "2026008"}
+
+
+def _check_upi(text: str) -> None:
+    from urllib.parse import parse_qsl, urlsplit
+
+    url = urlsplit(text)
+    assert (url.scheme, url.netloc) == ("upi", "pay")
+    assert dict(parse_qsl(url.query)) == {"pa": "lumen@okaxis", "pn": "Estudio Lumen", "am": "119700.00", "cu": "INR", "tn": "2026-009"}
+
+
+def _check_pix(text: str) -> None:
+    import binascii
+
+    fields = _emv(text)
+    assert fields["54"] == "4400.00" and fields["53"] == "986" and _emv(fields["62"]) == {"05": "2026010"}
+    assert fields["63"] == f"{binascii.crc_hqx(text[:-4].encode(), 0xFFFF):04X}"
+
+
+@pytest.mark.parametrize(
+    "rail, client, number, check",
+    [
+        ("swiss_qr", "alpenblick", "2026-007", _check_swiss),
+        ("spayd", "vltava-studio", "2026-008", _check_spayd),
+        ("upi", "chai-works", "2026-009", _check_upi),
+        ("pix", "sabia-cafe", "2026-010", _check_pix),
+    ],
+)
+def test_every_rail_qr_decodes_from_the_page(open_page, rail, client, number, check):
+    page = open_page(f"i/{token('invoice', client, '1', number)}/", scale=3 if rail == "swiss_qr" else 1)
+    figure = page.locator(f"figure[data-rail={rail}]")
+    results = decode_qr(figure.locator(".invoice-qr__image").screenshot())
+    assert len(results) == 1, rail
+    check(results[0].text)
+    assert results[0].ec_level == "M"
+    # the text alternative gives the same transfer in words
+    alternative = figure.locator(".invoice-qr__image").get_attribute("aria-label")
+    assert alternative == figure.locator(".invoice-qr__alt").inner_text()
+    references = {"swiss_qr": "2026007".rjust(26, "0"), "spayd": "2026008", "upi": "2026-009", "pix": "2026010"}
+    assert f"reference {references[rail]}" in alternative or f"referencia {references[rail]}" in alternative

@@ -25,14 +25,26 @@ def token(*parts: str) -> str:
     return hmac.new(SECRET.encode(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
 
 
-CLIENTS = {"harbour-finch": "Harbour & Finch Ltd.", "cafe-olivar": "Café Olivar, S.L."}
+CLIENTS = {
+    "harbour-finch": "Harbour & Finch Ltd.",
+    "cafe-olivar": "Café Olivar, S.L.",
+    "alpenblick": "Alpenblick Verlag AG",
+    "vltava-studio": "Vltava Studio s.r.o.",
+    "chai-works": "Chai Works Pvt. Ltd.",
+    "sabia-cafe": "Sabiá Café Ltda.",
+}
 INVOICE_CLIENT = {
     "2026-001": "harbour-finch",
     "2026-002": "cafe-olivar",
     "2026-003": "harbour-finch",
     "2026-004": "cafe-olivar",
     "2026-005": "harbour-finch",
+    "2026-007": "alpenblick",
+    "2026-008": "vltava-studio",
+    "2026-009": "chai-works",
+    "2026-010": "sabia-cafe",
 }
+LANGUAGE = {"cafe-olivar": "es", "sabia-cafe": "es"}
 DRAFT = "2026-006"
 
 
@@ -77,13 +89,14 @@ def text_of(html: str) -> str:
 
 
 def test_every_published_invoice_and_client_has_its_page(built_sample):
-    for number in INVOICE_CLIENT:
-        assert f">{'Invoice' if INVOICE_CLIENT[number] == 'harbour-finch' else 'Factura'} {number}<" in invoice_html(built_sample, number)
+    for number, client_id in INVOICE_CLIENT.items():
+        title = "Factura" if LANGUAGE.get(client_id) == "es" else "Invoice"
+        assert f">{title} {number}<" in invoice_html(built_sample, number)
     for client_id in CLIENTS:
         assert client_html(built_sample, client_id)
     pages = sorted(p.relative_to(built_sample / "site").as_posix() for p in (built_sample / "site").rglob("index.html"))
-    assert len([p for p in pages if p.startswith("i/")]) == 5
-    assert len([p for p in pages if p.startswith("c/")]) == 2
+    assert len([p for p in pages if p.startswith("i/")]) == len(INVOICE_CLIENT)
+    assert len([p for p in pages if p.startswith("c/")]) == len(CLIENTS)
 
 
 def test_drafts_are_never_published(built_sample):
@@ -130,7 +143,7 @@ def test_jsonld_is_exactly_the_spec(built_sample):
         "2026-005": (None, "0.00"),
     }
     due = {"2026-001": "2026-09-02", "2026-002": "2026-10-01", "2026-003": "2026-12-20", "2026-004": "2026-12-02", "2026-005": "2026-11-17"}
-    for number, (status, value) in expected.items():
+    for number, (status, value) in expected.items():  # the other currencies: test_payment_rails
         blocks = parse(invoice_html(built_sample, number)).jsonld
         assert len(blocks) == 1
         data = json.loads(blocks[0])
@@ -199,7 +212,7 @@ def test_no_page_loads_anything_from_another_origin(built_sample):
 
 def test_nothing_private_in_any_public_file(built_sample):
     site = built_sample / "site"
-    secrets = [name for name in CLIENTS.values()] + ["Harbour &amp; Finch", "Café Olivar", "Harbour", "Olivar"]
+    secrets = [name for name in CLIENTS.values()] + ["Harbour &amp; Finch", "Café Olivar", "Harbour", "Olivar", "Alpenblick", "Vltava", "Chai Works", "Sabiá"]
     secrets += list(INVOICE_CLIENT) + [DRAFT]
     secrets += [token("client", c, "1") for c in CLIENTS]
     secrets += [token("invoice", c, "1", n) for n, c in INVOICE_CLIENT.items()]
@@ -287,8 +300,8 @@ def test_a_new_client_and_invoice_written_from_the_readme(site_copy):
                 name: Nordlicht GmbH
                 language: en
                 """,
-            "invoices/2026/2026-010.yml": """
-                number: "2026-010"
+            "invoices/2026/2026-050.yml": """
+                number: "2026-050"
                 client: nordlicht
                 issued: 2026-11-20
                 items:
@@ -300,7 +313,7 @@ def test_a_new_client_and_invoice_written_from_the_readme(site_copy):
         },
     )
     assert mkdocs_build(site_copy).returncode == 0
-    page = (site_copy / "site" / "i" / token("invoice", "nordlicht", "1", "2026-010") / "index.html").read_text(encoding="utf-8")
+    page = (site_copy / "site" / "i" / token("invoice", "nordlicht", "1", "2026-050") / "index.html").read_text(encoding="utf-8")
     # 3 × 333.33 = 999.99; 21 % = 209.9979 → 210.00; total 1209.99
     assert "€999.99" in page and "€210.00" in page and "€1,209.99" in page
     assert json.loads(parse(page).jsonld[0])["totalPaymentDue"]["value"] == "1209.99"

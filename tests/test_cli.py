@@ -32,7 +32,7 @@ def test_every_command_has_help(site_copy, command):
 def test_check_summarises_a_valid_site(site_copy):
     result = run_invoices(site_copy, "check")
     assert result.returncode == 0
-    assert result.stdout.strip() == "ok: 6 invoices (1 draft), 2 clients, 3 open"
+    assert result.stdout.strip() == "ok: 10 invoices (1 draft), 6 clients, 7 open"
 
 
 def test_check_reports_every_problem_and_exits_1(site_copy):
@@ -60,17 +60,26 @@ def test_links_lists_every_client_and_published_invoice(site_copy):
     rows = json.loads(result.stdout)
     base = "https://example.github.io/invoices/"
     expected = [
+        {"client": "alpenblick", "invoice": None, "url": f"{base}c/{token('client', 'alpenblick', '1')}/"},
+        {"client": "alpenblick", "invoice": "2026-007", "url": f"{base}i/{token('invoice', 'alpenblick', '1', '2026-007')}/"},
         {"client": "cafe-olivar", "invoice": None, "url": f"{base}c/{token('client', 'cafe-olivar', '1')}/"},
         {"client": "cafe-olivar", "invoice": "2026-002", "url": f"{base}i/{token('invoice', 'cafe-olivar', '1', '2026-002')}/"},
         {"client": "cafe-olivar", "invoice": "2026-004", "url": f"{base}i/{token('invoice', 'cafe-olivar', '1', '2026-004')}/"},
+        {"client": "chai-works", "invoice": None, "url": f"{base}c/{token('client', 'chai-works', '1')}/"},
+        {"client": "chai-works", "invoice": "2026-009", "url": f"{base}i/{token('invoice', 'chai-works', '1', '2026-009')}/"},
         {"client": "harbour-finch", "invoice": None, "url": f"{base}c/{token('client', 'harbour-finch', '1')}/"},
     ] + [
         {"client": "harbour-finch", "invoice": n, "url": f"{base}i/{token('invoice', 'harbour-finch', '1', n)}/"}
         for n in ("2026-001", "2026-003", "2026-005")
+    ] + [
+        {"client": "sabia-cafe", "invoice": None, "url": f"{base}c/{token('client', 'sabia-cafe', '1')}/"},
+        {"client": "sabia-cafe", "invoice": "2026-010", "url": f"{base}i/{token('invoice', 'sabia-cafe', '1', '2026-010')}/"},
+        {"client": "vltava-studio", "invoice": None, "url": f"{base}c/{token('client', 'vltava-studio', '1')}/"},
+        {"client": "vltava-studio", "invoice": "2026-008", "url": f"{base}i/{token('invoice', 'vltava-studio', '1', '2026-008')}/"},
     ]
     assert rows == expected  # the draft 2026-006 is not listed
     table = run_invoices(site_copy, "links").stdout
-    assert "2026-006" not in table and expected[1]["url"] in table
+    assert "2026-006" not in table and expected[3]["url"] in table
 
 
 def test_links_read_mkdocs_yml_with_python_tags(site_copy):
@@ -93,9 +102,9 @@ def test_links_without_secret_warn_that_they_are_previews(site_copy):
 def test_new_writes_the_next_draft_for_the_client(site_copy):
     result = run_invoices(site_copy, "new", "cafe-olivar")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "invoices/2026/2026-007.yml"
-    text = (site_copy / "invoices/2026/2026-007.yml").read_text(encoding="utf-8")
-    assert 'number: "2026-007"' in text
+    assert result.stdout.strip() == "invoices/2026/2026-011.yml"  # after 2026-010
+    text = (site_copy / "invoices/2026/2026-011.yml").read_text(encoding="utf-8")
+    assert 'number: "2026-011"' in text
     assert "client: cafe-olivar" in text
     assert f"issued: {TODAY}" in text
     assert "due: 2026-12-23" in text  # 2026-11-23 + 30 days
@@ -216,13 +225,17 @@ def test_status_lists_open_invoices_most_urgent_first(site_copy):
     result = run_invoices(site_copy, "status")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    rows = [line.split()[0] for line in lines[1:4]]
-    assert rows == ["2026-002", "2026-004", "2026-003"]  # overdue 53 days, due 2 Dec, due 20 Dec
+    rows = [line.split()[0] for line in lines[1:8]]
+    # overdue 53 days; then by due date: 2 Dec, 10 Dec, 12 Dec, 14 Dec, 16 Dec, 20 Dec
+    assert rows == ["2026-002", "2026-004", "2026-007", "2026-008", "2026-009", "2026-010", "2026-003"]
     assert "53" in lines[1].split()
     for hidden in ("2026-001", "2026-005", "2026-006"):
         assert hidden not in result.stdout
     # 975.20 + 1045.75 + 1916.50 = 3937.45 outstanding; 975.20 overdue
     assert "total EUR: 3937.45 outstanding, 975.20 overdue" in lines
+    # CHF 2 × 1450.00 + 180 × 6.40 = 4052.00; CZK 3 × 8500 + 2400 = 27900.00
+    assert "total CHF: 4052.00 outstanding, 0.00 overdue" in lines
+    assert "total CZK: 27900.00 outstanding, 0.00 overdue" in lines
     assert "\033[" not in result.stdout  # plain text when piped
 
 

@@ -17,7 +17,7 @@ from . import fields as f
 from .fields import Field, read_fields
 from .model import BankTransfer, Business, Client, Invoice, Ledger, LineItem, Payment, PaymentOptions, Support
 from .money import fits_minor_units, minor_units
-from .payments import hosted
+from .payments import epc, hosted, pix, spayd, swiss_qr, upi
 from .problems import Problems, Source
 from .source import YamlList, YamlMap, read_yaml
 
@@ -44,8 +44,11 @@ BUSINESS_FIELDS = {
     "payment": _nested,
     "support": _nested,
 }
+# Payment rails configured by a mapping of their own, each checked by its module's FIELDS.
+QR_RAILS = {rail.NAME: rail for rail in (swiss_qr, spayd, upi, pix)}
 PAYMENT_FIELDS = {
     "bank_transfer": _nested,
+    **{name: _nested for name in QR_RAILS},
     "card_url": Field(lambda value, raw: hosted.validate(f.url(value, raw))),
     "paypal_url": Field(lambda value, raw: hosted.validate(f.url(value, raw))),
 }
@@ -155,6 +158,10 @@ def _read_business(path: Path, root: Path, problems: Problems) -> Business | Non
     if values is None or "name" not in values:
         return None
     payment = _read_payment_options(data, values.pop("payment", None), rel, problems)
+    bank = payment.bank_transfer
+    payee = (bank.account_holder if bank and bank.account_holder else None) or values["name"]
+    if bank is not None and len(payee) > epc.MAX_NAME:
+        problems.add(bank.source, f"payment.bank_transfer: the payee name {payee!r} is over the EPC limit of {epc.MAX_NAME} characters")
     support_values = read_fields(values.pop("support"), SUPPORT_FIELDS, rel, data.line_of("support"), "support", problems) if "support" in values else {}
     return Business(
         source=Source(rel, data.line),
@@ -170,6 +177,17 @@ def _read_payment_options(data: YamlMap, payment: Any, rel: str, problems: Probl
     values = read_fields(payment, PAYMENT_FIELDS, rel, data.line_of("payment"), "payment", problems)
     if values is None:
         return PaymentOptions()
+    rails = {}
+    for name, rail in QR_RAILS.items():
+        if name not in values:
+            continue
+        node = values.pop(name)
+        rail_values = read_fields(node, rail.FIELDS, rel, payment.line_of(name), f"payment.{name}", problems)
+        if rail_values is not None and all(key in rail_values for key, spec in rail.FIELDS.items() if spec.required):
+            try:
+                rails[name] = rail.configure(rail_values)
+            except ValueError as error:
+                problems.add(Source(rel, payment.line_of(name)), f"payment.{name}: {error}")
     bank = None
     if "bank_transfer" in values:
         node = values.pop("bank_transfer")
@@ -182,7 +200,7 @@ def _read_payment_options(data: YamlMap, payment: Any, rel: str, problems: Probl
                 reference=bank_values.get("reference", "number"),
                 source=Source(rel, node.line),
             )
-    return PaymentOptions(bank_transfer=bank, **values)
+    return PaymentOptions(bank_transfer=bank, **rails, **values)
 
 
 def _read_client(path: Path, root: Path, business: Business | None, problems: Problems) -> Client | None:

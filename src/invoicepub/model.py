@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from .problems import Source
 
@@ -26,9 +27,13 @@ class BankTransfer:
 
 @dataclass(frozen=True)
 class PaymentOptions:
-    """Every way to pay that the business offers."""
+    """Every way to pay that the business offers. QR rails hold their rail module's ``Config``."""
 
     bank_transfer: BankTransfer | None = None
+    swiss_qr: Any = None
+    spayd: Any = None
+    upi: Any = None
+    pix: Any = None
     card_url: str | None = None
     paypal_url: str | None = None
 

@@ -17,7 +17,7 @@ from .figures import OVERDUE, PAID, VOID
 from .i18n import Formatter, formatter
 from .jsonld import invoice_jsonld
 from .model import Business, Client
-from .payments.ways import PaymentQr
+from .payments.ways import IBAN_RAILS, PaymentQr
 from .qr import QrCache
 from .site import ClientEntry, InvoiceEntry, Site
 
@@ -348,15 +348,19 @@ def _line_discount(fmt: Formatter, rate: Decimal | None, amount: Decimal | None,
 
 
 def _qr_view(fmt: Formatter, qr: PaymentQr, qr_cache: QrCache) -> QrView:
+    is_iban = qr.rail in IBAN_RAILS
     alt = fmt.label(
-        "qr_alt_epc",
+        "qr_alt",
+        rail=fmt.label(f"rail.{qr.rail}"),
         amount=fmt.money(qr.amount, qr.currency),
         name=qr.payee,
-        iban=_group_by_four(qr.account),
+        account_label=fmt.label(f"account.{qr.rail}"),
+        account=_group_by_four(qr.account) if is_iban else qr.account,
         bic=fmt.label("qr_bic", bic=qr.bic) if qr.bic else "",
         reference=qr.reference,
     )
-    return QrView(rail=qr.rail, svg=qr_cache.svg(qr.request), alt=alt)
+    svg = qr.picture if qr.picture is not None else qr_cache.svg(qr.request)
+    return QrView(rail=qr.rail, svg=svg, alt=alt)
 
 
 def _summary(fmt: Formatter, entry: InvoiceEntry) -> Summary:

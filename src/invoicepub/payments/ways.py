@@ -1,7 +1,8 @@
 """Which ways to pay an invoice shows, and the exact payload of each QR code.
 
-The order is the page's: QR codes that fit the invoice's currency, then bank details,
-then hosted links. Nothing is offered unless something is still to pay.
+The order is the page's: QR codes that fit the invoice's currency (and, for the Swiss
+QR-bill, the client's country), then bank details, then hosted links. Nothing is offered
+unless something is still to pay. Every rail is given the same amount: the balance.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from ..figures import InvoiceFigures
 from ..model import Business, Client, Invoice
 from ..money import plain
 from ..qr import QrRequest
-from . import epc, hosted, rf
+from . import epc, hosted, pix, rf, spayd, swiss_qr, upi
+
+
+# Rails whose account is an IBAN (shown grouped by four).
+IBAN_RAILS = ("epc", swiss_qr.NAME, spayd.NAME)
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class PaymentQr:
     amount: Decimal
     currency: str
     reference: str
+    picture: str | None = None  # a drawing the rail makes itself (the Swiss QR-bill's payment part)
 
     @property
     def request(self) -> QrRequest:
@@ -66,15 +72,23 @@ def payee_name(business: Business) -> str:
 
 
 def ways_to_pay(business: Business, client: Client, invoice: Invoice, figures: InvoiceFigures) -> WaysToPay | None:
-    """The ways to pay this invoice now, or None when nothing is to pay."""
+    """The ways to pay this invoice now, or None when nothing is to pay.
+
+    Raises ValueError when a rail that fits the invoice cannot carry it (an amount over its
+    limit, a number it cannot make a reference from).
+    """
     if not figures.is_open or figures.balance <= 0:
         return None
     amount = figures.balance
     currency = invoice.currency
-    bank = business.payment.bank_transfer
+    number = invoice.number
+    payment = business.payment
+    bank = payment.bank_transfer
     reference = payment_reference(business, invoice)
     qr_codes = []
-    if bank is not None and currency == epc.CURRENCY:
+
+    swiss_fits = payment.swiss_qr is not None and swiss_qr.applies(payment.swiss_qr, currency, client.country)
+    if bank is not None and currency == epc.CURRENCY and not swiss_fits:
         structured = bank.reference == "rf"
         qr_codes.append(
             PaymentQr(
@@ -84,7 +98,7 @@ def ways_to_pay(business: Business, client: Client, invoice: Invoice, figures: I
                     iban=bank.iban,
                     bic=bank.bic,
                     amount=amount,
-                    remittance=None if structured else invoice.number,
+                    remittance=None if structured else number,
                     reference=reference if structured else None,
                 ),
                 error_level=epc.ERROR_LEVEL,
@@ -97,10 +111,37 @@ def ways_to_pay(business: Business, client: Client, invoice: Invoice, figures: I
                 reference=reference,
             )
         )
-    fields = {"number": invoice.number, "amount": plain(amount, currency), "currency": currency, "client": client.id}
+    # The other QR rails share one surface: applies, payee, account, reference, payload.
+    for rail in (swiss_qr, spayd, upi, pix):
+        config = getattr(payment, rail.NAME)
+        if config is None or not rail.applies(config, currency, client.country):
+            continue
+        payee = rail.payee(config, business.name)
+        picture = None
+        if rail is swiss_qr:
+            picture = swiss_qr.payment_part_svg(config, number=number, amount=amount, currency=currency, language=invoice.language)
+        qr_codes.append(
+            PaymentQr(
+                rail=rail.NAME,
+                payload=rail.payload(config, number=number, amount=amount, currency=currency, payee=payee),
+                error_level=rail.ERROR_LEVEL,
+                max_version=rail.MAX_VERSION,
+                payee=payee,
+                account=rail.account(config),
+                bic=None,
+                amount=amount,
+                currency=currency,
+                reference=rail.reference(config, number),
+                picture=picture,
+            )
+        )
+    # The Swiss QR-bill comes first where it fits: it replaces the EPC code for EUR.
+    qr_codes.sort(key=lambda code: code.rail != swiss_qr.NAME)
+
+    fields = {"number": number, "amount": plain(amount, currency), "currency": currency, "client": client.id}
     hosted_links = []
-    if business.payment.card_url:
-        hosted_links.append(HostedLink("card", hosted.fill(business.payment.card_url, **fields)))
-    if business.payment.paypal_url:
-        hosted_links.append(HostedLink("paypal", hosted.fill(business.payment.paypal_url, **fields)))
+    if payment.card_url:
+        hosted_links.append(HostedLink("card", hosted.fill(payment.card_url, **fields)))
+    if payment.paypal_url:
+        hosted_links.append(HostedLink("paypal", hosted.fill(payment.paypal_url, **fields)))
     return WaysToPay(qr_codes=tuple(qr_codes), reference=reference, links=tuple(hosted_links))

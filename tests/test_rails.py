@@ -1,0 +1,200 @@
+"""Payment rails of spec section 7: payloads checked field by field against values worked out here,
+which rails an invoice shows, and every rail's configuration errors with their path:line."""
+
+from __future__ import annotations
+
+import binascii
+import datetime
+import textwrap
+from decimal import Decimal
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from stdnum import iso11649
+from stdnum.ch import esr
+
+from conftest import write_files
+from invoicepub.figures import compute
+from invoicepub.load import load_ledger
+from invoicepub.payments import pix, spayd, swiss_qr, upi
+from invoicepub.payments.ways import ways_to_pay
+from invoicepub.problems import InvoiceError
+from invoicepub.site import load_site
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+def sample_ways(root, number):
+    ledger = load_ledger(root)
+    invoice = next(i for i in ledger.invoices if i.number == number)
+    client = ledger.clients[invoice.client_id]
+    return ways_to_pay(ledger.business, client, invoice, compute(invoice, TODAY))
+
+
+def test_swiss_qr_bill_payload(site_copy):
+    ways = sample_ways(site_copy, "2026-007")
+    assert [code.rail for code in ways.qr_codes] == ["swiss_qr"]  # CHF for a client in CH
+    lines = ways.qr_codes[0].payload.split("\r\n")
+    assert lines[:4] == ["SPC", "0200", "1", "CH4431999123000889012"]
+    assert lines[4:11] == ["S", "Lumen GmbH", "Bahnhofstrasse", "1", "8001", "Zürich", "CH"]
+    # 2 × 1450.00 + 180 × 6.40 = 4052.00
+    assert lines[18:20] == ["4052.00", "CHF"]
+    # A QR-IBAN (IID 31999) takes a QR reference: the number's digits, 26 wide, and a mod-10 check digit
+    body = "2026007".rjust(26, "0")
+    assert lines[27:29] == ["QRR", body + esr.calc_check_digit(body)]
+    assert lines[29:31] == ["2026-007", "EPD"]
+
+
+def test_swiss_qr_reference_matches_the_standards_example():
+    # Swiss Implementation Guidelines' example QR reference: 21 00000 00003 13947 14300 09017
+    assert swiss_qr.mod10_recursive("21000000000313947143000901") == 7
+
+
+def test_swiss_qr_bill_with_an_ordinary_iban_takes_an_rf_reference():
+    config = swiss_qr.Config(iban="CH9300762011623852957", name="Lumen GmbH", postal_code="8001", city="Zürich", country="CH")
+    assert not config.is_qr_iban
+    lines = swiss_qr.payload(config, number="2026-014", amount=Decimal("10.00"), currency="EUR", payee="x").split("\r\n")
+    assert lines[27] == "SCOR" and iso11649.is_valid(lines[28]) and lines[28].endswith("2026014")
+
+
+def test_eur_for_a_swiss_client_replaces_the_epc_code(site_copy):
+    path = site_copy / "invoices/2026/2026-007.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "currency: EUR\n", encoding="utf-8")
+    assert [code.rail for code in sample_ways(site_copy, "2026-007").qr_codes] == ["swiss_qr"]
+    # …and a EUR invoice for a client elsewhere keeps the EPC code
+    assert [code.rail for code in sample_ways(site_copy, "2026-004").qr_codes] == ["epc"]
+
+
+def test_spayd_payload(site_copy):
+    ways = sample_ways(site_copy, "2026-008")
+    assert [code.rail for code in ways.qr_codes] == ["spayd"]
+    fields = ways.qr_codes[0].payload.split("*")
+    assert fields[:2] == ["SPD", "1.0"]
+    values = dict(field.split(":", 1) for field in fields[2:])
+    # 3 × 8500.00 + 2400.00 = 27900.00
+    assert values == {"ACC": "CZ6508000000192000145399", "AM": "27900.00", "CC": "CZK", "MSG": "2026-008", "X-VS": "2026008"}
+
+
+def test_spayd_escapes_asterisks():
+    payload = spayd.payload(spayd.Config("CZ6508000000192000145399"), number="A*7", amount=Decimal("1.00"), currency="CZK", payee="x")
+    assert "*MSG:A%2A7*" in payload and payload.endswith("*X-VS:7")
+
+
+def test_upi_payload(site_copy):
+    ways = sample_ways(site_copy, "2026-009")
+    assert [code.rail for code in ways.qr_codes] == ["upi"]
+    url = urlsplit(ways.qr_codes[0].payload)
+    assert (url.scheme, url.netloc) == ("upi", "pay")
+    # 3 × 42000.00 − 5 % = 119700.00
+    assert dict(parse_qsl(url.query)) == {"pa": "lumen@okaxis", "pn": "Estudio Lumen", "am": "119700.00", "cu": "INR", "tn": "2026-009"}
+    assert "pn=Estudio%20Lumen" in url.query  # URL-encoded
+
+
+def parse_emv(text: str) -> dict[str, str]:
+    fields, position = {}, 0
+    while position < len(text):
+        tag, length = text[position : position + 2], int(text[position + 2 : position + 4])
+        fields[tag] = text[position + 4 : position + 4 + length]
+        position += 4 + length
+    return fields
+
+
+def test_pix_payload(site_copy):
+    ways = sample_ways(site_copy, "2026-010")
+    assert [code.rail for code in ways.qr_codes] == ["pix"]
+    payload = ways.qr_codes[0].payload
+    fields = parse_emv(payload)
+    assert fields["00"] == "01"
+    assert parse_emv(fields["26"]) == {"00": "br.gov.bcb.pix", "01": "9e8f1d3c-5b7a-4e2b-8c1d-2f3a4b5c6d7e"}
+    assert (fields["52"], fields["53"], fields["58"]) == ("0000", "986", "BR")
+    assert fields["54"] == "4400.00"  # 3200.00 + 8 × 150.00
+    assert (fields["59"], fields["60"]) == ("Estudio Lumen", "Sao Paulo")
+    assert parse_emv(fields["62"]) == {"05": "2026010"}
+    # CRC16-CCITT-FALSE over everything up to and including "6304", recomputed with binascii
+    assert fields["63"] == f"{binascii.crc_hqx(payload[:-4].encode(), 0xFFFF):04X}"
+
+
+def test_pix_crc_check_value():
+    assert pix.crc16(b"123456789") == 0x29B1  # the CRC catalogue's check value for CRC-16/CCITT-FALSE
+
+
+def test_hosted_links_are_filled_for_each_invoice(site_copy):
+    ways = sample_ways(site_copy, "2026-009")
+    assert [(link.kind, link.url) for link in ways.links] == [
+        ("card", "https://pay.example.com/lumen?invoice=2026-009&amount=119700.00&currency=INR"),
+        ("paypal", "https://paypal.me/estudiolumen/119700.00INR"),
+    ]
+
+
+def test_nothing_to_pay_shows_no_way_to_pay(site_copy):
+    assert sample_ways(site_copy, "2026-001") is None  # paid
+    assert sample_ways(site_copy, "2026-005") is None  # void
+
+
+BUSINESS = textwrap.dedent(
+    """\
+    name: Test Studio
+    payment:
+      bank_transfer:
+        iban: ES67 2085 9252 0903 3006 3402
+    """
+)
+
+
+def rail_problems(root, rail_yaml: str, invoice: str | None = None) -> list[str]:
+    files = {
+        "invoices/business.yml": BUSINESS + textwrap.indent(textwrap.dedent(rail_yaml), "  "),
+        "invoices/clients/acme.yml": "name: Acme\ncountry: CH\n",
+        "invoices/a.yml": invoice or 'number: "2026-001"\nclient: acme\nissued: 2026-11-02\nitems:\n  - description: Work\n    unit_price: 100.00\n',
+    }
+    write_files(root, files)
+    with pytest.raises(InvoiceError) as caught:
+        load_site(root, secret="s", today=TODAY)
+    return [str(problem) for problem in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    "rail_yaml, expected",
+    [
+        (
+            "swiss_qr:\n  iban: DE89 3704 0044 0532 0130 00\n  name: Lumen\n  postal_code: '8001'\n  city: Zürich\n  country: CH\n",
+            "invoices/business.yml:6: iban: a Swiss QR-bill account must be in CH or LI, got an IBAN from DE",
+        ),
+        (
+            "swiss_qr:\n  iban: CH44 3199 9123 0008 8901 3\n  name: Lumen\n  postal_code: '8001'\n  city: Zürich\n  country: CH\n",
+            "invoices/business.yml:6: iban: invalid IBAN 'CH44 3199 9123 0008 8901 3'",
+        ),
+        ("spayd:\n  iban: CZ65 0800 0000 1920 0014 5398\n", "invoices/business.yml:6: iban: invalid IBAN"),
+        ("upi:\n  vpa: lumen.okaxis\n  name: Lumen\n", "invoices/business.yml:6: vpa: a UPI address has the form name@handle, got 'lumen.okaxis'"),
+        (
+            "pix:\n  key: 9e8f1d3c-5b7a-4e2b-8c1d-2f3a4b5c6d7e\n  name: Estudio Lumen Diseño Gráfico\n  city: Sao Paulo\n",
+            "invoices/business.yml:7: name: at most 25 characters for Pix, got 28",
+        ),
+        (
+            "pix:\n  key: 9e8f1d3c-5b7a-4e2b-8c1d-2f3a4b5c6d7e\n  name: Lumen\n  city: Sao Jose dos Campos\n",
+            "invoices/business.yml:8: city: at most 15 characters for Pix, got 19",
+        ),
+        ("pix:\n  key: not a key\n  name: Lumen\n  city: Sao Paulo\n", "invoices/business.yml:6: key: a Pix key is an e-mail"),
+        ("paypal_url: https://paypal.me/x/{amount}{total}\n", "invoices/business.yml:5: paypal_url: unknown template field {total}"),
+        ("upi:\n  vpa: studio@okaxis\n", "invoices/business.yml:6: missing required field 'name' in payment.upi"),
+    ],
+)
+def test_rail_configuration_errors(tmp_path, rail_yaml, expected):
+    problems = rail_problems(tmp_path, rail_yaml)
+    assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_a_qr_iban_needs_a_number_with_digits(tmp_path):
+    rail = "swiss_qr:\n  iban: CH44 3199 9123 0008 8901 2\n  name: Lumen\n  postal_code: '8001'\n  city: Zürich\n  country: CH\n"
+    invoice = 'number: "ABC"\nclient: acme\nissued: 2026-11-02\ncurrency: CHF\nitems:\n  - description: Work\n    unit_price: 100.00\n'
+    problems = rail_problems(tmp_path, rail, invoice)
+    assert problems == [
+        "invoices/a.yml:1: cannot offer payment for invoice ABC: invoice number 'ABC' has no digits for a QR reference (needed with a QR-IBAN)"
+    ]
+
+
+def test_an_amount_a_rail_cannot_carry_stops_the_build(tmp_path):
+    rail = "spayd:\n  iban: CZ65 0800 0000 1920 0014 5399\n"
+    invoice = 'number: "7"\nclient: acme\nissued: 2026-11-02\ncurrency: CZK\nitems:\n  - description: Work\n    unit_price: 12000000.00\n'
+    problems = rail_problems(tmp_path, rail, invoice)
+    assert problems == ["invoices/a.yml:1: cannot offer payment for invoice 7: a SPAYD code carries CZK 0.01 to 9999999.99, not 12000000.00"]
