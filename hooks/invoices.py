@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from invoicepub import calendar
 from invoicepub.load import INVOICES_DIR
 from invoicepub.problems import InvoiceError
 from invoicepub.qr import QrCache
@@ -76,6 +77,16 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for entry in (*_site.published, *_site.clients):
         files.append(File.generated(config, entry.uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
         _pages[entry.uri] = entry
+    # Due dates as calendar files, beside their private pages.
+    calendar_options = dict(site_url=config.site_url, business_name=_site.ledger.business.name, today=_site.today)
+    for entry in _site.published:
+        if entry.figures.is_open:
+            content = calendar.invoice_calendar(entry, **calendar_options)
+            files.append(File.generated(config, f"{entry.folder}/{calendar.INVOICE_FILE}", content=content))
+    for entry in _site.clients:
+        if any(invoice.figures.is_open for invoice in entry.invoices):
+            content = calendar.client_calendar(entry, **calendar_options)
+            files.append(File.generated(config, f"{entry.folder}/{calendar.CLIENT_FILE}", content=content))
     return files
 
 

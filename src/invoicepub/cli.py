@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -11,12 +12,16 @@ import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import yaml
+
 from . import links
 from .load import load_ledger
+from .mail import Mailer, SmtpSettings, compose
 from .money import fits_minor_units, minor_units, plain
 from .new_invoice import plan_new_invoice
 from .problems import InvoiceError
 from .record_payment import NewPayment, append_payment
+from .reminders import RECORD_FILE, read_record, reminders_due, write_record
 from .report import status_report
 from .settings import CONFIG_FILE, read_settings
 from .site import Site, load_site, secret_from, today_from
@@ -72,6 +77,17 @@ def _parser() -> argparse.ArgumentParser:
     pay.add_argument("--method", help="how it was paid, e.g. 'bank transfer'")
     pay.add_argument("--reference", help="the payment's reference, e.g. the bank's transaction id")
     pay.set_defaults(run=_pay)
+
+    remind = commands.add_parser(
+        "remind",
+        help="send (or show) today's payment reminders",
+        description="Work out which open invoices are owed a reminder today and print them (a dry run), "
+        "or send them through SMTP with --send. Sent reminders are recorded in reminders-sent.yml.",
+    )
+    remind.add_argument("--send", action="store_true", help="send through SMTP (settings from INVOICES_SMTP_* variables)")
+    remind.add_argument("--days-before", type=_non_negative, default=3, metavar="N", help="remind N days before the due date (default 3; 0 for none)")
+    remind.add_argument("--every", type=_positive, default=7, metavar="N", help="remind again every N days while overdue (default 7)")
+    remind.set_defaults(run=_remind)
 
     status = commands.add_parser("status", help="list open invoices, most urgent first", description="List open invoices (due, partially paid, overdue) with balances and totals per currency.")
     status.set_defaults(run=_status)
@@ -214,6 +230,77 @@ def _status(root: Path, args: argparse.Namespace) -> int:
             f"{plain(overdue, currency)} overdue"
         )
     return 0
+
+
+def _remind(root: Path, args: argparse.Namespace) -> int:
+    site = _load(root)
+    site_url = read_settings(root).site_url
+    try:
+        record = read_record(root)
+    except (ValueError, yaml.YAMLError) as error:
+        raise CommandError(f"{RECORD_FILE}: {error}") from None
+    owed = reminders_due(site, record, days_before=args.days_before, every=args.every)
+    settings = None
+    if args.send:
+        if site.preview:
+            raise CommandError(f"{links.SECRET_VARIABLE} is required to send reminders: without it the links are preview links")
+        try:
+            settings = SmtpSettings.from_environment(os.environ)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+    elif site.preview:
+        print(f"invoices: warning: {links.SECRET_VARIABLE} is not set; the links below are preview links", file=sys.stderr)
+    if not owed:
+        print("no reminders due today")
+        return 0
+    sender = settings.sender if settings else (site.ledger.business.email or "invoices@localhost")
+    sent = failed = 0
+    with contextlib.ExitStack() as stack:
+        mailer = stack.enter_context(Mailer(settings)) if settings else None
+        for reminder in owed:
+            entry = reminder.entry
+            what = f"reminder for invoice {entry.invoice.number} ({reminder.stage})"
+            if not entry.client.email:
+                print(f"invoices: error: client {entry.client.id!r} has no email: {what} not sent", file=sys.stderr)
+                failed += 1
+                continue
+            message = compose(reminder, site, site_url=site_url, sender=sender)
+            if mailer is None:
+                print(f"--- {what}")
+                for header in ("To", "Subject"):
+                    print(f"{header}: {message[header]}")
+                print()
+                print(message.get_content().rstrip())
+                print()
+                sent += 1
+                continue
+            try:
+                mailer.send(message)
+            except OSError as error:
+                print(f"invoices: error: {what} to {entry.client.email} failed: {error}", file=sys.stderr)
+                failed += 1
+                continue
+            record.setdefault(entry.invoice.number, {})[reminder.stage] = site.today.isoformat()
+            write_record(root, record)  # after each message: a crash never resends what went out
+            print(f"sent {what} to {entry.client.email}")
+            sent += 1
+    verb = "sent" if args.send else "would send"
+    print(f"{verb} {sent} reminder(s)" + (f", {failed} failed" if failed else ""))
+    return 1 if failed else 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+    return value
 
 
 def _amount(text: str, currency: str) -> Decimal:

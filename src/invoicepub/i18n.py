@@ -101,6 +101,13 @@ LABELS: dict[str, dict[str, str]] = {
         "nothing_outstanding": "Nothing outstanding. Thank you!",
         "pay_now": "Pay",
         "print": "Print or save as PDF",
+        "reminder_subject.upcoming": "Reminder: invoice {number} is due on {date}",
+        "reminder_subject.due": "Invoice {number} is due today",
+        "reminder_subject.overdue": "Invoice {number} is overdue: {amount} to pay",
+        "add_to_calendar": "Add the due date to your calendar",
+        "add_all_to_calendar": "Add all due dates to your calendar",
+        "calendar_summary": "Invoice {number} due: {amount} ({business})",
+        "calendar_description": "Invoice {number}: {amount} to pay.\nInvoice, payment details and QR code: {link}",
     },
     "es": {
         "invoice": "Factura",
@@ -190,6 +197,13 @@ LABELS: dict[str, dict[str, str]] = {
         "nothing_outstanding": "No hay nada pendiente. ¡Gracias!",
         "pay_now": "Pagar",
         "print": "Imprimir o guardar como PDF",
+        "reminder_subject.upcoming": "Recordatorio: la factura {number} vence el {date}",
+        "reminder_subject.due": "La factura {number} vence hoy",
+        "reminder_subject.overdue": "Factura {number} vencida: {amount} pendiente",
+        "add_to_calendar": "Añadir el vencimiento a su calendario",
+        "add_all_to_calendar": "Añadir todos los vencimientos a su calendario",
+        "calendar_summary": "Vence la factura {number}: {amount} ({business})",
+        "calendar_description": "Factura {number}: {amount} pendiente de pago.\nFactura, datos de pago y código QR: {link}",
     },
 }
 

@@ -33,6 +33,11 @@ class InvoiceEntry:
     path: str  # URL path relative to the site root, e.g. "i/<token>/"
     uri: str  # virtual source file, e.g. "i/<token>/index.md"
 
+    @property
+    def folder(self) -> str:
+        """The page's private folder, e.g. "i/<token>": files beside the page go here."""
+        return self.uri.rsplit("/", 1)[0]
+
 
 @dataclass(frozen=True)
 class ClientEntry:
@@ -42,6 +47,10 @@ class ClientEntry:
     invoices: tuple[InvoiceEntry, ...]
     path: str
     uri: str
+
+    @property
+    def folder(self) -> str:
+        return self.uri.rsplit("/", 1)[0]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import markdown as markdown_lib
 
+from . import calendar
 from .figures import OVERDUE, PAID, VOID
 from .i18n import Formatter, formatter
 from .jsonld import invoice_jsonld
@@ -131,6 +132,7 @@ class InvoicePage:
     notes_html: str
     support: SupportView | None
     jsonld: dict[str, Any]
+    calendar_path: str  # the due date as .ics, or "" when nothing is due
     labels: dict[str, str] = field(repr=False)
 
 
@@ -167,6 +169,7 @@ class ClientPage:
     invoices: tuple[ClientInvoiceRow, ...]
     payments: tuple[PaymentRow, ...]
     support: SupportView | None
+    calendar_path: str  # every open due date as .ics, or "" when nothing is due
     labels: dict[str, str] = field(repr=False)
 
 
@@ -234,7 +237,7 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         if bank_details is not None:
             bank = BankView(
                 account_holder=bank_details.account_holder or business.name,
-                iban=_group_by_four(bank_details.iban),
+                iban=group_by_four(bank_details.iban),
                 bic=bank_details.bic,
                 reference=ways.reference,
             )
@@ -267,6 +270,7 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         notes_html=markdown_lib.markdown(invoice.notes) if invoice.notes else "",
         support=_support(business, fmt, fmt.label("questions"), fmt.label("mail_subject", number=invoice.number)),
         jsonld=invoice_jsonld(invoice, figures, business, client),
+        calendar_path=f"{entry.folder}/{calendar.INVOICE_FILE}" if figures.is_open else "",
         labels=fmt.labels,
     )
 
@@ -335,6 +339,7 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
         invoices=tuple(rows),
         payments=tuple(payments),
         support=_support(business, fmt, fmt.label("questions_client"), fmt.label("mail_subject_client", name=client.name)),
+        calendar_path=f"{entry.folder}/{calendar.CLIENT_FILE}" if any(e.figures.is_open for e in entry.invoices) else "",
         labels=fmt.labels,
     )
 
@@ -355,7 +360,7 @@ def _qr_view(fmt: Formatter, qr: PaymentQr, qr_cache: QrCache) -> QrView:
         amount=fmt.money(qr.amount, qr.currency),
         name=qr.payee,
         account_label=fmt.label(f"account.{qr.rail}"),
-        account=_group_by_four(qr.account) if is_iban else qr.account,
+        account=group_by_four(qr.account) if is_iban else qr.account,
         bic=fmt.label("qr_bic", bic=qr.bic) if qr.bic else "",
         reference=qr.reference,
     )
@@ -416,5 +421,6 @@ def _lines(text: str | None) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip()) if text else ()
 
 
-def _group_by_four(iban: str) -> str:
+def group_by_four(iban: str) -> str:
+    """An IBAN as people write it: ``ES67 2085 9252 …``."""
     return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))

@@ -1,0 +1,70 @@
+"""Calendar files (RFC 5545) for due dates: one per open invoice, one per client with all of them.
+
+Each event lasts the due date, carries the amount and the private link, and rings a few
+days before. Its UID is derived from the invoice's private token, so it stays the same
+from build to build (a calendar updates the event instead of adding another) and names
+no client and no number.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Iterable
+
+from icalendar import Alarm, Calendar, Event
+
+from .i18n import formatter
+from .links import absolute
+from .site import ClientEntry, InvoiceEntry
+
+PRODID = "-//invoicepub//Invoice due dates//EN"
+ALARM_DAYS_BEFORE = 3
+INVOICE_FILE = "due-date.ics"
+CLIENT_FILE = "due-dates.ics"
+UID_DOMAIN = "invoicepub"
+
+
+def _event(entry: InvoiceEntry, *, site_url: str | None, business_name: str, stamp: datetime.datetime) -> Event:
+    invoice, figures = entry.invoice, entry.figures
+    fmt = formatter(invoice.language)
+    amount = fmt.money(figures.balance, invoice.currency)
+    link = absolute(site_url, entry.path)
+    event = Event()
+    event.add("uid", f"{entry.path.strip('/').replace('/', '-')}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", invoice.due)
+    event.add("dtend", invoice.due + datetime.timedelta(days=1))
+    event.add("summary", fmt.label("calendar_summary", number=invoice.number, amount=amount, business=business_name))
+    event.add("description", fmt.label("calendar_description", number=invoice.number, amount=amount, link=link))
+    event.add("url", link)
+    event.add("transp", "TRANSPARENT")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", fmt.label("calendar_summary", number=invoice.number, amount=amount, business=business_name))
+    alarm.add("trigger", datetime.timedelta(days=-ALARM_DAYS_BEFORE))
+    event.add_component(alarm)
+    return event
+
+
+def _calendar(entries: Iterable[InvoiceEntry], *, site_url: str | None, business_name: str, today: datetime.date) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # Stamped at midnight UTC of the build's day: the file changes only when a day passes.
+    stamp = datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.timezone.utc)
+    for entry in entries:
+        calendar.add_component(_event(entry, site_url=site_url, business_name=business_name, stamp=stamp))
+    return calendar.to_ical()
+
+
+def invoice_calendar(entry: InvoiceEntry, *, site_url: str | None, business_name: str, today: datetime.date) -> bytes:
+    """The ``.ics`` of one open invoice's due date."""
+    return _calendar([entry], site_url=site_url, business_name=business_name, today=today)
+
+
+def client_calendar(entry: ClientEntry, *, site_url: str | None, business_name: str, today: datetime.date) -> bytes:
+    """The ``.ics`` with the due date of every open invoice of one client."""
+    open_entries = [e for e in entry.invoices if e.figures.is_open]
+    return _calendar(open_entries, site_url=site_url, business_name=business_name, today=today)

@@ -1,0 +1,161 @@
+"""Reminder e-mails: written from a template in the client's language, sent through SMTP.
+
+SMTP settings come from the environment: ``INVOICES_SMTP_HOST``, ``INVOICES_SMTP_PORT``,
+``INVOICES_SMTP_USER`` and ``INVOICES_SMTP_PASSWORD`` (both optional),
+``INVOICES_SMTP_FROM``, and ``INVOICES_SMTP_TLS`` = ``starttls`` (default), ``ssl`` or ``none``.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
+from typing import Mapping
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .i18n import formatter
+from .links import absolute
+from .reminders import Reminder
+from .site import Site
+from .views import group_by_four
+
+TLS_MODES = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+_templates = Environment(
+    loader=PackageLoader("invoicepub", "templates"),
+    autoescape=False,
+    keep_trailing_newline=True,
+    undefined=StrictUndefined,
+)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    sender: str
+    tls: str = "starttls"
+    user: str | None = None
+    password: str | None = None
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> "SmtpSettings":
+        """The settings, or ValueError naming what is missing or wrong."""
+        host = environ.get("INVOICES_SMTP_HOST", "").strip()
+        sender = environ.get("INVOICES_SMTP_FROM", "").strip()
+        tls = (environ.get("INVOICES_SMTP_TLS") or "starttls").strip().lower()
+        missing = [name for name, value in (("INVOICES_SMTP_HOST", host), ("INVOICES_SMTP_FROM", sender)) if not value]
+        if missing:
+            raise ValueError(f"set {' and '.join(missing)} to send reminders")
+        if tls not in TLS_MODES:
+            raise ValueError(f"INVOICES_SMTP_TLS must be one of {', '.join(TLS_MODES)}, got {tls!r}")
+        port_text = environ.get("INVOICES_SMTP_PORT", "").strip()
+        try:
+            port = int(port_text) if port_text else DEFAULT_PORTS[tls]
+        except ValueError:
+            raise ValueError(f"INVOICES_SMTP_PORT must be a number, got {port_text!r}") from None
+        return cls(
+            host=host,
+            port=port,
+            sender=sender,
+            tls=tls,
+            user=environ.get("INVOICES_SMTP_USER") or None,
+            password=environ.get("INVOICES_SMTP_PASSWORD") or None,
+        )
+
+
+def compose(reminder: Reminder, site: Site, *, site_url: str | None, sender: str) -> EmailMessage:
+    """The reminder as an e-mail to the client's address (which the caller has checked exists)."""
+    entry = reminder.entry
+    invoice, figures, client = entry.invoice, entry.figures, entry.client
+    business = site.ledger.business
+    fmt = formatter(client.language)
+    amount = fmt.money(figures.balance, invoice.currency)
+    due = fmt.date(invoice.due)
+    bank = None
+    buttons = []
+    if entry.ways is not None:
+        details = business.payment.bank_transfer
+        if details is not None:
+            bank = {
+                "account_holder": details.account_holder or business.name,
+                "iban": group_by_four(details.iban),
+                "bic": details.bic,
+                "reference": entry.ways.reference,
+            }
+        buttons = [
+            {"label": fmt.label("pay_by_card" if link.kind == "card" else "pay_with_paypal"), "url": link.url}
+            for link in entry.ways.links
+        ]
+    body = _templates.get_template(f"reminder.{client.language}.txt").render(
+        kind=reminder.kind,
+        greeting=client.contact or client.name,
+        number=invoice.number,
+        business=business.name,
+        due=due,
+        days_overdue=figures.days_overdue,
+        amount=amount,
+        link=absolute(site_url, entry.path),
+        bank=bank,
+        buttons=buttons,
+        support_phone=business.support.phone or business.phone,
+    )
+    message = EmailMessage()
+    message["From"] = formataddr((business.name, sender))
+    message["To"] = formataddr((client.contact or client.name, client.email))
+    reply_to = business.support.email or business.email
+    if reply_to:
+        message["Reply-To"] = reply_to
+    message["Subject"] = fmt.label(f"reminder_subject.{reminder.kind}", number=invoice.number, date=due, amount=amount)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message["Content-Language"] = client.language
+    message.set_content(body)
+    return message
+
+
+class Mailer:
+    """One SMTP connection for a run; each message is sent on its own and may fail on its own."""
+
+    def __init__(self, settings: SmtpSettings, timeout: float = 30) -> None:
+        self.settings = settings
+        self.timeout = timeout
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> "Mailer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except smtplib.SMTPException:
+                pass
+            self._smtp = None
+
+    def _connect(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            settings = self.settings
+            context = ssl.create_default_context()
+            if settings.tls == "ssl":
+                smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=self.timeout, context=context)
+            else:
+                smtp = smtplib.SMTP(settings.host, settings.port, timeout=self.timeout)
+                if settings.tls == "starttls":
+                    smtp.starttls(context=context)
+            if settings.user:
+                smtp.login(settings.user, settings.password or "")
+            self._smtp = smtp
+        return self._smtp
+
+    def send(self, message: EmailMessage) -> None:
+        """Send one message; raises on failure (and the next send opens a fresh connection)."""
+        try:
+            self._connect().send_message(message)
+        except OSError:  # every smtplib error is one; start afresh for the next message
+            self.__exit__()
+            raise
