@@ -23,13 +23,9 @@ TODAY_VARIABLE = "INVOICES_TODAY"
 
 
 @dataclass(frozen=True)
-class InvoiceEntry:
-    """One invoice with its figures and, when published, its private page."""
+class PrivatePage:
+    """Where a private page lives."""
 
-    invoice: Invoice
-    client: Client
-    figures: InvoiceFigures
-    ways: WaysToPay | None  # None when nothing is to pay
     path: str  # URL path relative to the site root, e.g. "i/<token>/"
     uri: str  # virtual source file, e.g. "i/<token>/index.md"
 
@@ -40,17 +36,21 @@ class InvoiceEntry:
 
 
 @dataclass(frozen=True)
-class ClientEntry:
+class InvoiceEntry(PrivatePage):
+    """One invoice with its figures and, when published, its private page."""
+
+    invoice: Invoice
+    client: Client
+    figures: InvoiceFigures
+    ways: WaysToPay | None  # None when nothing is to pay
+
+
+@dataclass(frozen=True)
+class ClientEntry(PrivatePage):
     """One client with a page: its published invoices, newest first."""
 
     client: Client
     invoices: tuple[InvoiceEntry, ...]
-    path: str
-    uri: str
-
-    @property
-    def folder(self) -> str:
-        return self.uri.rsplit("/", 1)[0]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from .. import fields as f
 from ..fields import Field
+from .references import letters_and_digits
 
 NAME = "pix"
 CURRENCIES = ("BRL",)
@@ -84,12 +85,7 @@ def _tlv(tag: str, value: str) -> str:
 
 def txid(number: str) -> str:
     """The invoice number's letters and digits, at most 25: the Pix transaction id."""
-    letters_digits = re.sub(r"[^0-9A-Za-z]", "", number)
-    if not letters_digits:
-        raise ValueError(f"invoice number {number!r} has no letters or digits for a Pix transaction id")
-    if len(letters_digits) > MAX_TXID:
-        raise ValueError(f"invoice number {number!r} has more than {MAX_TXID} letters and digits for a Pix transaction id")
-    return letters_digits
+    return letters_and_digits(number, MAX_TXID, "a Pix transaction id")
 
 
 def account(config: Config) -> str:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import re
+from .references import letters_and_digits
 
 MAX_BODY = 21
 
 
 def body_from(number: str) -> str:
     """The letters and digits of an invoice number, upper case: ``2026-014`` → ``2026014``."""
-    body = re.sub(r"[^0-9A-Za-z]", "", number).upper()
-    if not body:
-        raise ValueError(f"{number!r} has no letters or digits to make a creditor reference from")
-    if len(body) > MAX_BODY:
-        raise ValueError(f"{number!r} has more than {MAX_BODY} letters and digits for a creditor reference")
-    return body
+    return letters_and_digits(number, MAX_BODY, "a creditor reference").upper()
 
 
 def _numeric(text: str) -> int:

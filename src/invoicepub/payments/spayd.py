@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import fields as f
 from ..fields import Field
+from .references import digits
 
 NAME = "spayd"
 CURRENCIES = ("CZK",)
@@ -35,12 +35,7 @@ def applies(config: Config, currency: str, client_country: str | None) -> bool:
 
 def variable_symbol(number: str) -> str:
     """The invoice number's digits, the Czech "variabilní symbol" (at most 10)."""
-    digits = re.sub(r"\D", "", number)
-    if not digits:
-        raise ValueError(f"invoice number {number!r} has no digits for a Czech variable symbol")
-    if len(digits) > MAX_VARIABLE_SYMBOL:
-        raise ValueError(f"invoice number {number!r} has more than {MAX_VARIABLE_SYMBOL} digits for a Czech variable symbol")
-    return digits
+    return digits(number, MAX_VARIABLE_SYMBOL, "a Czech variable symbol")
 
 
 def _escape(value: str) -> str:

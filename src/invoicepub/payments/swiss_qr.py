@@ -10,7 +10,6 @@ Switzerland or Liechtenstein.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from qrbill import QRBill
 from .. import fields as f
 from ..fields import Field
 from . import rf
+from .references import digits
 
 NAME = "swiss_qr"
 CURRENCIES = ("CHF", "EUR")
@@ -88,12 +88,7 @@ def mod10_recursive(digits: str) -> int:
 
 def qr_reference(number: str) -> str:
     """A 27-digit QR reference from the invoice number's digits: 26 digits, zero-padded, plus the check digit."""
-    digits = re.sub(r"\D", "", number)
-    if not digits:
-        raise ValueError(f"invoice number {number!r} has no digits for a QR reference (needed with a QR-IBAN)")
-    if len(digits) > 26:
-        raise ValueError(f"invoice number {number!r} has more than 26 digits for a QR reference")
-    body = digits.rjust(26, "0")
+    body = digits(number, 26, "a QR reference (needed with a QR-IBAN)").rjust(26, "0")
     return body + str(mod10_recursive(body))
 
 
