@@ -70,10 +70,10 @@ def main() -> None:
             print(f"N = {args.n}: first build served after {first:.1f} s")
             path = root / "invoices" / "bench" / f"{target['number']}.yml"
             delays = []
+            original = path.read_text(encoding="utf-8")
             for edit in range(args.edits):
                 marker = f"Edited line {edit}"
-                text = path.read_text(encoding="utf-8").replace("description: Design", f"description: {marker} Design", 1)
-                path.write_text(text, encoding="utf-8")
+                path.write_text(original.replace("description: Design", f"description: {marker} Design", 1), encoding="utf-8")
                 delays.append(wait_for(url, marker, timeout=120))
             print(
                 f"  edit → page shows it: median {statistics.median(delays):.2f} s "

@@ -91,7 +91,11 @@ def text_of(html: str) -> str:
 def test_every_published_invoice_and_client_has_its_page(built_sample):
     for number, client_id in INVOICE_CLIENT.items():
         title = "Factura" if LANGUAGE.get(client_id) == "es" else "Invoice"
-        assert f">{title} {number}<" in invoice_html(built_sample, number)
+        html = invoice_html(built_sample, number)
+        assert f">{title} {number}<" in html
+        # the header's page title (shown on scroll) is the invoice's, not the virtual file's name
+        topic = html[html.index("data-md-component=\"header-topic\">") + 33 :]
+        assert text_of(topic[: topic.index("</div>")]).strip() == f"{title} {number}"
     for client_id in CLIENTS:
         assert client_html(built_sample, client_id)
     pages = sorted(p.relative_to(built_sample / "site").as_posix() for p in (built_sample / "site").rglob("index.html"))

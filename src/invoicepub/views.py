@@ -173,6 +173,16 @@ class ClientPage:
     labels: dict[str, str] = field(repr=False)
 
 
+def invoice_title(entry: InvoiceEntry) -> str:
+    """"Invoice 2026-014" in the invoice's language."""
+    return formatter(entry.invoice.language).label("invoice_number", number=entry.invoice.number)
+
+
+def client_title(entry: ClientEntry) -> str:
+    """"Invoices for Acme" in the client's language."""
+    return formatter(entry.client.language).label("client_page_title", name=entry.client.name)
+
+
 def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoicePage:
     """The view of one invoice page; QR drawings come from ``qr_cache``."""
     business = site.ledger.business
@@ -246,10 +256,9 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
             for link in ways.links
         )
 
-    title = fmt.label("invoice_number", number=invoice.number)
     return InvoicePage(
         language=invoice.language,
-        title=title,
+        title=invoice_title(entry),
         number=invoice.number,
         status=figures.status,
         status_label=fmt.label(f"status.{figures.status}"),
@@ -332,7 +341,7 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
     )
     return ClientPage(
         language=client.language,
-        title=fmt.label("client_page_title", name=client.name),
+        title=client_title(entry),
         name=client.name,
         preview=site.preview,
         totals=totals,
