@@ -51,3 +51,28 @@ def test_prune_forgets_what_the_last_build_did_not_use(tmp_path):
     cache.close()
     cache.prune()
     assert sorted(p.stem for p in tmp_path.glob("*.svg")) == [kept.key]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_fast_mask_choice_is_segnos_choice(seed):
+    import random
+
+    import segno
+
+    from invoicepub.qr_mask import best_mask
+
+    rng = random.Random(seed)
+    for _ in range(60):
+        data = bytes(rng.randint(0, 255) for _ in range(rng.randint(1, 400)))
+        error = rng.choice("LMQH")
+        reference = segno.make_qr(data, error=error, boost_error=False, mode="byte")
+        drawn_with_another_mask = segno.make_qr(data, error=error, boost_error=False, mode="byte", mask=(reference.mask + 3) % 8)
+        assert best_mask(drawn_with_another_mask) == reference.mask
+
+
+def test_a_drawing_is_segnos_own_symbol():
+    import segno
+
+    for request in requests(20):
+        reference = segno.make_qr(request.payload.encode(), error="M", boost_error=False, mode="byte")
+        assert qr.draw(request) == reference.svg_inline(border=4, omitsize=True, svgclass="invoice-qr__code", lineclass=None)

@@ -1,7 +1,8 @@
 """Drawing payment payloads as QR codes in inline SVG (segno), each code drawn once.
 
-Choosing a QR code's mask (ISO/IEC 18004 §7.8.2) is most of the cost of a build with
-thousands of open invoices, so drawings are cached by their content: in memory for
+Choosing a QR code's mask (ISO/IEC 18004 §7.8.3) is most of the cost of a build with
+thousands of open invoices: ``qr_mask`` scores the candidates with numpy, and drawings
+are cached by their content: in memory for
 `mkdocs serve`, and on disk between builds (``.cache/invoices/qr`` under the site root).
 A cold build draws the missing codes in worker processes on every core while the build
 goes on with other work. The SVG carries no text: the page gives each code its text
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Iterable
 
 import segno
+
+from .qr_mask import best_mask
 
 # Bump when the drawing changes, so that old cached drawings are not reused.
 DRAWING_VERSION = "1"
@@ -45,7 +48,11 @@ def draw(request: QrRequest) -> str:
 
     The SVG has a viewBox and no fixed size, so the stylesheet decides how large it is.
     """
-    code = segno.make_qr(request.payload.encode("utf-8"), error=request.error, boost_error=False, mode="byte")
+    data = request.payload.encode("utf-8")
+    code = segno.make_qr(data, error=request.error, boost_error=False, mode="byte", mask=0)
+    mask = best_mask(code)
+    if mask != 0:
+        code = segno.make_qr(data, error=request.error, boost_error=False, mode="byte", mask=mask)
     if code.version > request.max_version:
         raise ValueError(f"payload needs QR version {code.version}, over the rail's limit of {request.max_version}")
     return code.svg_inline(border=4, omitsize=True, svgclass="invoice-qr__code", lineclass=None)
