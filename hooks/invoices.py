@@ -78,15 +78,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, entry.uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
         _pages[entry.uri] = entry
     # Due dates as calendar files, beside their private pages.
-    calendar_options = dict(site_url=config.site_url, business_name=_site.ledger.business.name, today=_site.today)
-    for entry in _site.published:
-        if entry.figures.is_open:
-            content = calendar.invoice_calendar(entry, **calendar_options)
-            files.append(File.generated(config, f"{entry.folder}/{calendar.INVOICE_FILE}", content=content))
-    for entry in _site.clients:
-        if any(invoice.figures.is_open for invoice in entry.invoices):
-            content = calendar.client_calendar(entry, **calendar_options)
-            files.append(File.generated(config, f"{entry.folder}/{calendar.CLIENT_FILE}", content=content))
+    for path, content in calendar.calendar_files(_site, site_url=config.site_url):
+        files.append(File.generated(config, path, content=content))
     return files
 
 

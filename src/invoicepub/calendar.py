@@ -15,7 +15,7 @@ from icalendar import Alarm, Calendar, Event
 
 from .i18n import formatter
 from .links import absolute
-from .site import ClientEntry, InvoiceEntry
+from .site import ClientEntry, InvoiceEntry, Site
 
 PRODID = "-//invoicepub//Invoice due dates//EN"
 ALARM_DAYS_BEFORE = 3
@@ -68,3 +68,19 @@ def client_calendar(entry: ClientEntry, *, site_url: str | None, business_name: 
     """The ``.ics`` with the due date of every open invoice of one client."""
     open_entries = [e for e in entry.invoices if e.figures.is_open]
     return _calendar(open_entries, site_url=site_url, business_name=business_name, today=today)
+
+
+def calendar_files(site: Site, *, site_url: str | None) -> list[tuple[str, bytes]]:
+    """Every calendar file of the site as (path relative to the site root, content)."""
+    options = dict(site_url=site_url, business_name=site.ledger.business.name, today=site.today)
+    files = [
+        (f"{entry.folder}/{INVOICE_FILE}", invoice_calendar(entry, **options))
+        for entry in site.published
+        if entry.figures.is_open
+    ]
+    files += [
+        (f"{entry.folder}/{CLIENT_FILE}", client_calendar(entry, **options))
+        for entry in site.clients
+        if any(invoice.figures.is_open for invoice in entry.invoices)
+    ]
+    return files
