@@ -16,7 +16,7 @@ from stdnum.ch import esr
 from conftest import write_files
 from invoicepub.figures import compute
 from invoicepub.load import load_ledger
-from invoicepub.payments import pix, spayd, swiss_qr, upi
+from invoicepub.payments import pix, spayd, swiss_qr
 from invoicepub.payments.ways import ways_to_pay
 from invoicepub.problems import InvoiceError
 from invoicepub.site import load_site

@@ -158,17 +158,20 @@ def _read_business(path: Path, root: Path, problems: Problems) -> Business | Non
     if values is None or "name" not in values:
         return None
     payment = _read_payment_options(data, values.pop("payment", None), rel, problems)
-    bank = payment.bank_transfer
-    payee = (bank.account_holder if bank and bank.account_holder else None) or values["name"]
-    if bank is not None and len(payee) > epc.MAX_NAME:
-        problems.add(bank.source, f"payment.bank_transfer: the payee name {payee!r} is over the EPC limit of {epc.MAX_NAME} characters")
     support_values = read_fields(values.pop("support"), SUPPORT_FIELDS, rel, data.line_of("support"), "support", problems) if "support" in values else {}
-    return Business(
+    business = Business(
         source=Source(rel, data.line),
         payment=payment,
         support=Support(**(support_values or {})),
         **values,
     )
+    bank = payment.bank_transfer
+    if bank is not None and len(business.payee_name) > epc.MAX_NAME:
+        problems.add(
+            bank.source,
+            f"payment.bank_transfer: the payee name {business.payee_name!r} is over the EPC limit of {epc.MAX_NAME} characters",
+        )
+    return business
 
 
 def _read_payment_options(data: YamlMap, payment: Any, rel: str, problems: Problems) -> PaymentOptions:

@@ -20,7 +20,7 @@ from .i18n import formatter
 from .links import absolute
 from .reminders import Reminder
 from .site import Site
-from .views import group_by_four
+from .views import bank_and_buttons
 
 TLS_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -76,21 +76,7 @@ def compose(reminder: Reminder, site: Site, *, site_url: str | None, sender: str
     fmt = formatter(client.language)
     amount = fmt.money(figures.balance, invoice.currency)
     due = fmt.date(invoice.due)
-    bank = None
-    buttons = []
-    if entry.ways is not None:
-        details = business.payment.bank_transfer
-        if details is not None:
-            bank = {
-                "account_holder": details.account_holder or business.name,
-                "iban": group_by_four(details.iban),
-                "bic": details.bic,
-                "reference": entry.ways.reference,
-            }
-        buttons = [
-            {"label": fmt.label("pay_by_card" if link.kind == "card" else "pay_with_paypal"), "url": link.url}
-            for link in entry.ways.links
-        ]
+    bank, buttons = bank_and_buttons(business, entry.ways, fmt)
     body = _templates.get_template(f"reminder.{client.language}.txt").render(
         kind=reminder.kind,
         greeting=client.contact or client.name,

@@ -66,6 +66,12 @@ class Business:
     payment: PaymentOptions = field(default_factory=PaymentOptions)
     support: Support = field(default_factory=Support)
 
+    @property
+    def payee_name(self) -> str:
+        """Who a transfer goes to: the bank account's holder, else the trading name."""
+        bank = self.payment.bank_transfer
+        return bank.account_holder if bank is not None and bank.account_holder else self.name
+
 
 @dataclass(frozen=True)
 class Client:

@@ -18,7 +18,7 @@ from .figures import OVERDUE, PAID, VOID
 from .i18n import Formatter, formatter
 from .jsonld import invoice_jsonld
 from .model import Business, Client
-from .payments.ways import IBAN_RAILS, PaymentQr
+from .payments.ways import IBAN_RAILS, PaymentQr, WaysToPay
 from .qr import QrCache
 from .site import ClientEntry, InvoiceEntry, Site
 
@@ -237,24 +237,8 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         for payment in sorted(invoice.payments, key=lambda p: p.date)
     )
 
-    ways = entry.ways
-    qr_codes = ()
-    bank = None
-    buttons: tuple[ButtonView, ...] = ()
-    if ways is not None:
-        qr_codes = tuple(_qr_view(fmt, qr, qr_cache) for qr in ways.qr_codes)
-        bank_details = business.payment.bank_transfer
-        if bank_details is not None:
-            bank = BankView(
-                account_holder=bank_details.account_holder or business.name,
-                iban=group_by_four(bank_details.iban),
-                bic=bank_details.bic,
-                reference=ways.reference,
-            )
-        buttons = tuple(
-            ButtonView(fmt.label("pay_by_card" if link.kind == "card" else "pay_with_paypal"), link.url, link.kind)
-            for link in ways.links
-        )
+    qr_codes = tuple(_qr_view(fmt, qr, qr_cache) for qr in entry.ways.qr_codes) if entry.ways else ()
+    bank, buttons = bank_and_buttons(business, entry.ways, fmt)
 
     return InvoicePage(
         language=invoice.language,
@@ -351,6 +335,26 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
         calendar_path=f"{entry.folder}/{calendar.CLIENT_FILE}" if any(e.figures.is_open for e in entry.invoices) else "",
         labels=fmt.labels,
     )
+
+
+def bank_and_buttons(business: Business, ways: WaysToPay | None, fmt: Formatter) -> tuple[BankView | None, tuple[ButtonView, ...]]:
+    """The bank details to quote and the hosted payment buttons, when something is to pay."""
+    if ways is None:
+        return None, ()
+    details = business.payment.bank_transfer
+    bank = None
+    if details is not None:
+        bank = BankView(
+            account_holder=business.payee_name,
+            iban=group_by_four(details.iban),
+            bic=details.bic,
+            reference=ways.reference,
+        )
+    buttons = tuple(
+        ButtonView(fmt.label("pay_by_card" if link.kind == "card" else "pay_with_paypal"), link.url, link.kind)
+        for link in ways.links
+    )
+    return bank, buttons
 
 
 def _line_discount(fmt: Formatter, rate: Decimal | None, amount: Decimal | None, currency: str) -> str:

@@ -54,9 +54,6 @@ class WaysToPay:
     reference: str  # what the client quotes on a transfer
     links: tuple[HostedLink, ...]
 
-    def __bool__(self) -> bool:
-        return bool(self.qr_codes or self.links) or self.reference != ""
-
 
 def payment_reference(business: Business, invoice: Invoice) -> str:
     """The invoice number, or its ISO 11649 creditor reference when the business asks for ``rf``."""
@@ -64,11 +61,6 @@ def payment_reference(business: Business, invoice: Invoice) -> str:
     if bank is not None and bank.reference == "rf":
         return rf.creditor_reference(invoice.number)
     return invoice.number
-
-
-def payee_name(business: Business) -> str:
-    bank = business.payment.bank_transfer
-    return (bank.account_holder if bank and bank.account_holder else None) or business.name
 
 
 def ways_to_pay(business: Business, client: Client, invoice: Invoice, figures: InvoiceFigures) -> WaysToPay | None:
@@ -94,7 +86,7 @@ def ways_to_pay(business: Business, client: Client, invoice: Invoice, figures: I
             PaymentQr(
                 rail="epc",
                 payload=epc.payload(
-                    name=payee_name(business),
+                    name=business.payee_name,
                     iban=bank.iban,
                     bic=bank.bic,
                     amount=amount,
@@ -103,7 +95,7 @@ def ways_to_pay(business: Business, client: Client, invoice: Invoice, figures: I
                 ),
                 error_level=epc.ERROR_LEVEL,
                 max_version=epc.MAX_VERSION,
-                payee=payee_name(business),
+                payee=business.payee_name,
                 account=bank.iban,
                 bic=bank.bic,
                 amount=amount,
@@ -112,6 +104,7 @@ def ways_to_pay(business: Business, client: Client, invoice: Invoice, figures: I
             )
         )
     # The other QR rails share one surface: applies, payee, account, reference, payload.
+    # Where the Swiss QR-bill fits there is no EPC code, so it always comes first.
     for rail in (swiss_qr, spayd, upi, pix):
         config = getattr(payment, rail.NAME)
         if config is None or not rail.applies(config, currency, client.country):
@@ -135,9 +128,6 @@ def ways_to_pay(business: Business, client: Client, invoice: Invoice, figures: I
                 picture=picture,
             )
         )
-    # The Swiss QR-bill comes first where it fits: it replaces the EPC code for EUR.
-    qr_codes.sort(key=lambda code: code.rail != swiss_qr.NAME)
-
     fields = {"number": number, "amount": plain(amount, currency), "currency": currency, "client": client.id}
     hosted_links = []
     if payment.card_url:
