@@ -137,7 +137,7 @@ def _links(root: Path, args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     table = [("CLIENT", "INVOICE", "URL")] + [(r["client"], r["invoice"] or "(client page)", r["url"]) for r in rows]
-    _print_table(table)
+    _print_table(table, colour=_colour_wanted())
     return 0
 
 
@@ -204,7 +204,6 @@ def _status(root: Path, args: argparse.Namespace) -> int:
     if not report.open_invoices:
         print("no open invoices")
         return 0
-    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
     table = [("NUMBER", "CLIENT", "STATUS", "DUE", "DAYS OVERDUE", "BALANCE")]
     overdue_rows = set()
     for index, entry in enumerate(report.open_invoices, start=1):
@@ -221,7 +220,7 @@ def _status(root: Path, args: argparse.Namespace) -> int:
                 f"{plain(figures.balance, entry.invoice.currency)} {entry.invoice.currency}",
             )
         )
-    _print_table(table, right=(4, 5), highlight=overdue_rows if colour else set())
+    _print_table(table, right=(4, 5), colour=_colour_wanted(), highlight=overdue_rows)
     print()
     for currency in sorted(report.outstanding):
         overdue = report.overdue.get(currency, Decimal(0))
@@ -323,17 +322,24 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def _print_table(rows: list[tuple[str, ...]], right: tuple[int, ...] = (), highlight: set[int] = frozenset()) -> None:
+def _colour_wanted() -> bool:
+    """Colour only on a terminal that has it, and never with NO_COLOR set."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _print_table(
+    rows: list[tuple[str, ...]], right: tuple[int, ...] = (), colour: bool = False, highlight: set[int] = frozenset()
+) -> None:
+    """Aligned columns; with colour, a bold header and the ``highlight`` rows in red."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for index, row in enumerate(rows):
         cells = [cell.rjust(width) if i in right else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths))]
         line = "  ".join(cells).rstrip()
-        if index in highlight:
+        if colour and index in highlight:
             line = f"\033[31m{line}\033[0m"
-        elif index == 0 and highlight is not None and rows and sys.stdout.isatty():
-            line = f"\033[1m{line}\033[0m" if not os.environ.get("NO_COLOR") else line
+        elif colour and index == 0:
+            line = f"\033[1m{line}\033[0m"
         print(line)
-
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
