@@ -14,7 +14,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SITE_PARTS = ("mkdocs.yml", "hooks", "overrides", "docs", "invoices")
 TODAY = "2026-11-23"
-SECRET = "test-secret-for-the-sample-site"
+SECRET = "test-secret-for-the-sample-site-0123456789"  # at least 32 characters (SPEC §4)
 
 
 def copy_site(target: Path, with_invoices: bool = True) -> Path:

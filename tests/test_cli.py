@@ -143,7 +143,7 @@ def test_pay_appends_only_the_payment(site_copy):
     result = run_invoices(site_copy, "pay", "2026-003", "200.5", "--date", "2026-11-21", "--method", "card", "--reference", "CH-1")
     assert result.returncode == 0, result.stderr
     # 1916.50 − 200.50 = 1716.00
-    assert "balance now 1716.00 EUR" in result.stdout
+    assert "1716.00 EUR still to pay (partially paid)" in result.stdout
     after = path.read_text(encoding="utf-8")
     assert after == before + "  - date: 2026-11-21\n    amount: 200.5\n    method: card\n    reference: CH-1\n"
 
@@ -179,7 +179,7 @@ def test_pay_on_a_file_full_of_comments_changes_nothing_else(site_copy):
     at = lines.index('        method: "bank transfer"\n') + 1
     added = ["    -   date: 2026-11-22\n", "        amount: 50.00\n", '        method: "cash: at the office"\n']
     assert after == "".join(lines[:at] + added + lines[at:])
-    assert "balance now 350.00 EUR" in result.stdout  # 500.00 − 100.00 − 50.00
+    assert "350.00 EUR still to pay" in result.stdout  # 500.00 − 100.00 − 50.00
 
 
 def test_pay_adds_a_payments_list_when_there_is_none(site_copy):
@@ -188,7 +188,7 @@ def test_pay_adds_a_payments_list_when_there_is_none(site_copy):
     result = run_invoices(site_copy, "pay", "2026-004", "45.75", "--date", "2026-11-23")
     assert result.returncode == 0, result.stderr
     assert path.read_text(encoding="utf-8") == before + "payments:\n  - date: 2026-11-23\n    amount: 45.75\n"
-    assert "balance now 1000.00 EUR (partially paid)" in result.stdout  # 1045.75 − 45.75
+    assert "1000.00 EUR still to pay (partially paid)" in result.stdout  # 1045.75 − 45.75
 
 
 @pytest.mark.parametrize(
@@ -216,9 +216,9 @@ def test_pay_refuses_bad_input_and_changes_nothing(site_copy, args, message):
 def test_pay_warns_when_it_would_overpay(site_copy):
     result = run_invoices(site_copy, "pay", "2026-002", "1000.00")
     assert result.returncode == 0
-    assert "more than the balance of 975.20 EUR" in result.stderr  # overpaid by 24.80
+    assert "more than was still to pay (975.20 EUR)" in result.stderr  # overpaid by 24.80
     assert "24.80 EUR more" in result.stderr
-    assert "balance now -24.80 EUR (paid)" in result.stdout
+    assert "paid in full, with a credit of 24.80 EUR in the client's favour" in result.stdout
 
 
 def test_status_lists_open_invoices_most_urgent_first(site_copy):
@@ -256,3 +256,115 @@ def test_status_uses_colour_on_a_terminal(site_copy):
     os.close(main)
     overdue_line = next(line for line in output.splitlines() if "2026-002" in line)
     assert overdue_line.startswith("\033[31m")  # overdue in red
+
+
+# --- secrets, preview keys and absolute links (SPEC §4, §5) -----------------------------
+
+
+SHORT_SECRET = "x" * 31  # one short of the 32 characters a secret needs
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["links"], ["new", "cafe-olivar"], ["pay", "2026-003", "10"], ["status"], ["remind"]],
+)
+def test_a_short_secret_stops_every_command(site_copy, command):
+    before = snapshot(site_copy)
+    result = run_invoices(site_copy, *command, secret=SHORT_SECRET)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "invoices: error: INVOICES_SECRET has 31 characters; it needs at least 32. "
+        'Make one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+    )
+    assert "Traceback" not in result.stderr and snapshot(site_copy) == before
+
+
+def test_a_short_secret_stops_the_build(site_copy):
+    from conftest import mkdocs_build
+
+    result = mkdocs_build(site_copy, secret=SHORT_SECRET)
+    assert result.returncode != 0
+    assert "INVOICES_SECRET has 31 characters; it needs at least 32" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (site_copy / "site" / "index.html").exists()
+
+
+def test_preview_links_use_a_random_key_kept_in_the_cache(site_copy, tmp_path):
+    from conftest import copy_site, mkdocs_build
+
+    first = json.loads(run_invoices(site_copy, "links", "--json", secret=None).stdout)
+    second = json.loads(run_invoices(site_copy, "links", "--json", secret=None).stdout)
+    assert first == second  # the key is kept between runs
+    key = (site_copy / ".cache/invoices/preview-key").read_text(encoding="ascii").strip()
+    assert len(key) >= 32
+    assert (site_copy / ".cache/invoices/preview-key").stat().st_mode & 0o077 == 0
+    # A local build agrees with `invoices links`: every listed page exists in the built site.
+    assert mkdocs_build(site_copy, secret=None).returncode == 0
+    for row in first:
+        path = row["url"].removeprefix("https://example.github.io/invoices/")
+        assert (site_copy / "site" / path / "index.html").is_file(), path
+    # Nobody else can work the links out: the old fixed preview key is gone, and a fresh copy gets another key.
+    published_with_old_key = hmac.new(b"invoices-local-preview-not-for-publishing", b"client\x1fcafe-olivar\x1f1", hashlib.sha256).hexdigest()[:32]
+    assert not any(published_with_old_key in row["url"] for row in first)
+    other = copy_site(tmp_path / "fresh-clone")
+    third = json.loads(run_invoices(other, "links", "--json", secret=None).stdout)
+    assert {row["url"] for row in third}.isdisjoint(row["url"] for row in first)
+
+
+def test_site_url_is_read_with_env_like_mkdocs(site_copy):
+    config = site_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "site_url: https://example.github.io/invoices/", "site_url: !ENV [INVOICES_SITE_URL, 'https://fallback.example/']"
+    )
+    config.write_text(text, encoding="utf-8")
+    with_variable = run_invoices(site_copy, "links", "--json", INVOICES_SITE_URL="https://billing.lumen.example/")
+    assert with_variable.returncode == 0, with_variable.stderr
+    assert {row["url"].split("/c/")[0].split("/i/")[0] for row in json.loads(with_variable.stdout)} == {"https://billing.lumen.example"}
+    without = run_invoices(site_copy, "links", "--json")
+    assert json.loads(without.stdout)[0]["url"].startswith("https://fallback.example/c/")
+    assert "still the sample's" not in without.stderr
+
+
+@pytest.mark.parametrize(
+    "site_url, args, message",
+    [
+        (None, [], "site_url in mkdocs.yml is not set: links must be absolute addresses"),
+        ("/invoices/", [], "site_url in mkdocs.yml ('/invoices/'): links must be absolute addresses"),
+        ("https://example.github.io/invoices/", ["--base", "/local/"], "--base ('/local/'): links must be absolute addresses"),
+        ("ftp://files.example/", [], "site_url in mkdocs.yml ('ftp://files.example/'): links must be absolute"),
+    ],
+)
+def test_links_and_remind_never_print_a_relative_link(site_copy, site_url, args, message):
+    config = site_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("site_url: https://example.github.io/invoices/\n", f"site_url: {site_url}\n" if site_url else "")
+    config.write_text(text, encoding="utf-8")
+    links_result = run_invoices(site_copy, "links", *args)
+    assert links_result.returncode == 1 and message in links_result.stderr and links_result.stdout == ""
+    if not args:
+        remind_result = run_invoices(site_copy, "remind", today="2026-12-02")
+        assert remind_result.returncode == 1 and message in remind_result.stderr and "http" not in remind_result.stdout
+
+
+def test_links_warn_while_site_url_is_the_samples(site_copy):
+    result = run_invoices(site_copy, "links")
+    assert result.returncode == 0
+    assert "site_url in mkdocs.yml is still the sample's (https://example.github.io/invoices/)" in result.stderr
+
+
+def test_pay_refuses_a_date_after_today(site_copy):
+    before = snapshot(site_copy)
+    result = run_invoices(site_copy, "pay", "2026-003", "10", "--date", "2026-11-24")  # today is 2026-11-23
+    assert result.returncode == 1
+    assert result.stderr.strip() == "invoices: error: --date 2026-11-24 is after today (2026-11-23): record a payment once it is received"
+    assert snapshot(site_copy) == before
+
+
+def test_pay_takes_a_payment_on_an_empty_flow_list(site_copy):
+    path = site_copy / "invoices/2026/2026-004.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "payments: []   # none yet\n", encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    result = run_invoices(site_copy, "pay", "2026-004", "1045.75", "--date", "2026-11-23", "--method", "bank transfer")
+    assert result.returncode == 0, result.stderr
+    expected = before.replace("payments: []   # none yet\n", "payments: # none yet\n  - date: 2026-11-23\n    amount: 1045.75\n    method: bank transfer\n")
+    assert path.read_text(encoding="utf-8") == expected
+    assert "paid in full" in result.stdout  # the whole balance of 1045.75

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import textwrap
 import time
 from decimal import Decimal
@@ -70,7 +71,7 @@ def test_a_valid_site_loads(tmp_path):
         (INVOICE + "status: sent\n", "invoices/a.yml:7: status: expected one of draft, issued, void, got 'sent'"),
         (INVOICE + "number: \"2026-002\"\n", "invoices/a.yml:7: duplicate key 'number' (first written on line 1)"),
         (INVOICE + "items: [\n", "invoices/a.yml:8: YAML syntax error"),
-        (INVOICE + "payments:\n  - date: 2026-11-10\n    amount: 10.005\n", "invoices/a.yml:8: amount: 10.005 has more decimals than EUR allows (2)"),
+        (INVOICE + "payments:\n  - date: 2026-11-10\n    amount: 10.005\n", "invoices/a.yml:9: amount: 10.005 has more decimals than EUR allows (2)"),
         (INVOICE + "payments:\n  - amount: 10\n", "invoices/a.yml:8: missing required field 'date' in a payment"),
         (INVOICE.replace("items:\n  - description: Work\n    unit_price: 100.00\n", "items: []\n"), "invoices/a.yml:4: an invoice needs at least one entry under 'items'"),
         (INVOICE + "notes: !!python/object/apply:os.system ['echo hacked']\n", "invoices/a.yml:7: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
@@ -177,3 +178,163 @@ def test_yaml_1_1_surprises_are_read_as_written(tmp_path):
     assert ledger.clients["acme"].country == "NO"
     assert ledger.clients["acme"].tax_id == "0123"
     assert ledger.invoices[0].number == "0123"
+
+
+# --- what the loader refuses besides syntax and types (SPEC §1) ----------------------------
+
+
+def problems_on(root, files: dict[str, str], today: str = "2026-11-23") -> list[str]:
+    base = {"invoices/business.yml": BUSINESS, "invoices/clients/acme.yml": CLIENT}
+    base.update(files)
+    write_files(root, base)
+    with pytest.raises(InvoiceError) as caught:
+        load_ledger(root, datetime.date.fromisoformat(today))
+    return [str(problem) for problem in caught.value.problems]
+
+
+ITEM_AT_5 = INVOICE  # the item's description is on line 5, its unit_price on line 6
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # control characters in one-line fields: a newline in a name or reference changes what a payload reads
+        (INVOICE.replace("description: Work", 'description: "Work\\tand more"'), "invoices/a.yml:5: description: must be one line of text, without a tab"),
+        (INVOICE.replace('number: "2026-001"', 'number: "2026\\n001"'), "invoices/a.yml:1: number: must be one line of text, without a newline"),
+        (INVOICE.replace("description: Work", 'description: "Work\\u2028more"'), "invoices/a.yml:5: description: must be one line of text, without the control character U+2028"),
+        (INVOICE + 'payments:\n  - date: 2026-11-10\n    amount: 10\n    reference: "TX\\u0007"\n', "invoices/a.yml:10: reference: must be one line of text, without the control character U+0007"),
+        (INVOICE + 'notes: "Thanks\\u001b[31m"\n', "invoices/a.yml:7: notes: must be text without the control character U+001B"),
+        # numbers that are not finite or too large: never a traceback
+        (INVOICE.replace("unit_price: 100.00", "unit_price: 1e400"), "invoices/a.yml:6: unit_price: 1e400 has more than 12 digits before the decimal point"),
+        (INVOICE.replace("unit_price: 100.00", "unit_price: 1.0e+400"), "invoices/a.yml:6: unit_price: 1.0e+400 has more than 12 digits before the decimal point"),
+        (INVOICE.replace("unit_price: 100.00", "unit_price: .inf"), "invoices/a.yml:6: unit_price: expected a number, got '.inf'"),
+        (INVOICE.replace("unit_price: 100.00", "unit_price: .nan"), "invoices/a.yml:6: unit_price: expected a number, got '.nan'"),
+        (INVOICE.replace("unit_price: 100.00", "unit_price: NaN"), "invoices/a.yml:6: unit_price: expected a finite number, got 'NaN'"),
+        (INVOICE.replace("unit_price: 100.00", "unit_price: 1234567890123"), "invoices/a.yml:6: unit_price: 1234567890123 has more than 12 digits"),
+        (INVOICE.replace("unit_price: 100.00", "unit_price: 100.00\n    quantity: 0.0000000000001"), "invoices/a.yml:7: quantity: 0.0000000000001 has more than 12 decimals"),
+        (INVOICE + "payments:\n  - date: 2026-11-10\n    amount: 99999999999999\n", "invoices/a.yml:9: amount: 99999999999999 has more than 12 digits"),
+        # a line discount larger than the line (2 × 10.00 = 20.00), or on a rebate line
+        (INVOICE.replace("unit_price: 100.00", "unit_price: 10.00\n    quantity: 2\n    discount: 20.01"), "invoices/a.yml:8: discount: 20.01 is more than the line's amount (2 × 10.00 = 20.00)"),
+        (INVOICE.replace("unit_price: 100.00", "unit_price: -10.00\n    discount: 10%"), "invoices/a.yml:7: discount: a negative (rebate) line cannot carry a discount"),
+        (INVOICE.replace("unit_price: 100.00", "unit_price: -10.00\n    discount: 1.00"), "invoices/a.yml:7: discount: a negative (rebate) line cannot carry a discount"),
+        # a payment dated after today (today = 2026-11-23 here)
+        (INVOICE + "payments:\n  - date: 2026-11-24\n    amount: 10\n", "invoices/a.yml:8: date: a payment dated 2026-11-24 is after today (2026-11-23)"),
+        # currencies ISO 4217 has withdrawn, and codes that are not money
+        (INVOICE + "currency: HRK\n", "invoices/a.yml:7: currency: currency HRK has been withdrawn from ISO 4217"),
+        (INVOICE + "currency: DEM\n", "invoices/a.yml:7: currency: currency DEM has been withdrawn from ISO 4217"),
+        (INVOICE + "currency: XAU\n", "invoices/a.yml:7: currency: XAU has no minor units in ISO 4217"),
+        (INVOICE + "currency: ABC\n", "invoices/a.yml:7: currency: unknown currency 'ABC'"),
+    ],
+)
+def test_refusals_name_the_line_of_the_value(tmp_path, text, expected):
+    problems = problems_on(tmp_path, {"invoices/a.yml": text})
+    assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_limits_themselves_are_accepted(tmp_path):
+    # 12 digits before the point, 12 after; a discount equal to the line; a payment dated today.
+    text = INVOICE.replace("unit_price: 100.00", "unit_price: 999999999999.99\n  - description: Tiny\n    unit_price: 0.000000000001\n  - description: Free\n    unit_price: 10.00\n    discount: 10.00")
+    text += "payments:\n  - date: 2026-11-23\n    amount: 10\n"
+    write_files(tmp_path, {"invoices/business.yml": BUSINESS, "invoices/clients/acme.yml": CLIENT, "invoices/a.yml": text})
+    invoice = load_ledger(tmp_path, datetime.date(2026, 11, 23)).invoices[0]
+    assert [item.unit_price for item in invoice.items] == [Decimal("999999999999.99"), Decimal("0.000000000001"), Decimal("10.00")]
+
+
+def test_multi_line_fields_keep_their_lines(tmp_path):
+    text = INVOICE + "notes: |\n  First line\n  \tsecond, indented by a tab\n"
+    client = "name: Acme\naddress: |\n  1 Main St\n  Springfield\n"
+    write_files(tmp_path, {"invoices/business.yml": BUSINESS, "invoices/clients/acme.yml": client, "invoices/a.yml": text})
+    ledger = load_ledger(tmp_path)
+    assert ledger.clients["acme"].address == "1 Main St\nSpringfield"
+    assert ledger.invoices[0].notes == "First line\n\tsecond, indented by a tab"
+
+
+def test_a_200000_deep_list_is_an_error_not_a_crash(tmp_path):
+    deep = "[" * 200_000 + "]" * 200_000
+    problems = problems_on(tmp_path, {"invoices/a.yml": INVOICE, "invoices/deep.yml": "a: 1\nb: " + deep + "\n"})
+    assert "invoices/deep.yml:2: the YAML nests deeper than 50 levels" in problems
+
+
+def test_fifty_levels_are_read_and_fifty_one_are_not(tmp_path):
+    # The document's mapping is level 1; each "[" adds one.
+    fine = "items: " + "[" * 49 + "]" * 49 + "\n"
+    too_deep = "items: " + "[" * 50 + "]" * 50 + "\n"
+    problems = problems_on(tmp_path, {"invoices/a.yml": INVOICE, "invoices/fine.yml": fine, "invoices/deep.yml": too_deep})
+    assert "invoices/deep.yml:1: the YAML nests deeper than 50 levels" in problems
+    assert not any(p.startswith("invoices/fine.yml") and "nests deeper" in p for p in problems), problems
+
+
+def test_two_client_files_with_one_id_name_every_file(tmp_path):
+    problems = problems_on(
+        tmp_path,
+        {"invoices/clients/acme.yaml": CLIENT, "invoices/clients/old/acme.yml": CLIENT, "invoices/a.yml": INVOICE},
+    )
+    assert "invoices/clients/acme.yml:1: duplicate client id 'acme': also invoices/clients/acme.yaml, invoices/clients/old/acme.yml" in problems
+    assert "invoices/clients/acme.yaml:1: duplicate client id 'acme': also invoices/clients/acme.yml, invoices/clients/old/acme.yml" in problems
+    assert "invoices/clients/old/acme.yml:1: duplicate client id 'acme': also invoices/clients/acme.yaml, invoices/clients/acme.yml" in problems
+
+
+def test_names_are_compared_in_nfc(tmp_path):
+    nfd, nfc = "cafe\u0301", "caf\u00e9"  # what macOS writes, and what an editor types
+    write_files(
+        tmp_path,
+        {
+            "invoices/business.yml": BUSINESS,
+            f"invoices/clients/{nfd}.yml": CLIENT,
+            "invoices/a.yml": INVOICE.replace("client: acme", f"client: {nfc}"),
+            "invoices/b.yml": INVOICE.replace("client: acme", f"client: {nfd}").replace("2026-001", "2026-002"),
+        },
+    )
+    ledger = load_ledger(tmp_path)
+    assert list(ledger.clients) == [nfc]
+    assert {invoice.client_id for invoice in ledger.invoices} == {nfc}
+    # Two files whose names differ only in normalisation are one id; two numbers likewise.
+    problems = problems_on(
+        tmp_path,
+        {
+            f"invoices/clients/{nfc}.yml": CLIENT,
+            "invoices/c.yml": INVOICE.replace("2026-001", f"{nfd}-1").replace("client: acme", f"client: {nfc}"),
+            "invoices/d.yml": INVOICE.replace("2026-001", f"{nfc}-1").replace("client: acme", f"client: {nfc}"),
+        },
+    )
+    assert f"invoices/clients/{nfc}.yml:1: duplicate client id '{nfc}': also invoices/clients/{nfd}.yml" in problems
+    assert f"invoices/c.yml:1: duplicate invoice number '{nfc}-1': also in invoices/d.yml:1" in problems
+
+
+def test_a_link_leading_outside_the_site_is_refused(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.yml").write_text(INVOICE.replace("2026-001", "2026-009"), encoding="utf-8")
+    root = tmp_path / "site"
+    write_files(root, {"invoices/business.yml": BUSINESS, "invoices/clients/acme.yml": CLIENT, "invoices/a.yml": INVOICE, "docs/shared.yml": INVOICE.replace("2026-001", "2026-002")})
+    (root / "invoices/evil.yml").symlink_to(outside / "secret.yml")
+    (root / "invoices/folder").symlink_to(outside, target_is_directory=True)
+    (root / "invoices/inside.yml").symlink_to(root / "docs/shared.yml")  # stays inside the site: read as usual
+    with pytest.raises(InvoiceError) as caught:
+        load_ledger(root)
+    problems = [str(problem) for problem in caught.value.problems]
+    assert any(p.startswith("invoices/evil.yml:1: this is a link to ") and "outside the site's folder" in p for p in problems), problems
+    assert any(p.startswith("invoices/folder:1: this is a link to ") for p in problems), problems
+    assert not any(p.startswith("invoices/inside.yml") for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    "currency, digits",
+    # ISO 4217's table (not CLDR's display digits, which give RSD and IQD 0 and MGA 0)
+    [("EUR", 2), ("RSD", 2), ("IQD", 3), ("MGA", 2), ("JPY", 0), ("KWD", 3), ("CLF", 4)],
+)
+def test_minor_units_come_from_iso_4217(currency, digits):
+    from invoicepub.money import minor_units, round_money
+
+    assert minor_units(currency) == digits
+    assert round_money(Decimal("10.00005"), currency) == Decimal("10.00005").quantize(Decimal(1).scaleb(-digits), rounding="ROUND_HALF_UP")
+
+
+def test_an_iqd_invoice_keeps_three_decimals(tmp_path):
+    from invoicepub.figures import compute
+
+    text = INVOICE.replace("unit_price: 100.00", "unit_price: 10.0005\n    quantity: 3") + "currency: IQD\n"
+    write_files(tmp_path, {"invoices/business.yml": BUSINESS, "invoices/clients/acme.yml": CLIENT, "invoices/a.yml": text})
+    invoice = load_ledger(tmp_path).invoices[0]
+    # 3 × 10.0005 = 30.0015 → 30.002 (half up, three decimals)
+    assert compute(invoice, datetime.date(2026, 11, 23)).total == Decimal("30.002")

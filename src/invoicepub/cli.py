@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import links
+from .audit import audit_site, private_details
 from .load import load_ledger
 from .mail import Mailer, SmtpSettings, compose
 from .money import fits_minor_units, minor_units, plain
@@ -23,7 +24,7 @@ from .problems import InvoiceError
 from .record_payment import NewPayment, append_payment
 from .reminders import RECORD_FILE, read_record, reminders_due, write_record
 from .report import status_report
-from .settings import CONFIG_FILE, read_settings
+from .settings import CONFIG_FILE, SAMPLE_SITE_URL, SiteSettings, is_absolute_url, read_settings
 from .site import Site, load_site, secret_from, today_from
 
 
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not (root / CONFIG_FILE).is_file():
             raise CommandError(f"no {CONFIG_FILE} in {root}: run this from the site's root (or pass --root)")
+        _secret()  # a secret too short to protect the links stops every command
         return args.run(root, args)
     except InvoiceError as error:
         for problem in error.problems:
@@ -91,6 +93,17 @@ def _parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="list open invoices, most urgent first", description="List open invoices (due, partially paid, overdue) with balances and totals per currency.")
     status.set_defaults(run=_status)
+
+    audit = commands.add_parser(
+        "audit",
+        help="check a built site before publishing it",
+        description="The privacy audit of a built site: private pages carry the robots, referrer and "
+        "Content-Security-Policy metas; no public file holds a client name, an invoice number or a private link; "
+        "the sitemap and search index list no private page; no page loads from another origin. "
+        "Prints each finding as path: what and exits 1 on any.",
+    )
+    audit.add_argument("site_dir", nargs="?", default="site", metavar="SITE_DIR", help="the built site, relative to the site's root (default: site)")
+    audit.set_defaults(run=_audit)
     return parser
 
 
@@ -101,9 +114,43 @@ def _today() -> datetime.date:
         raise CommandError(str(error)) from None
 
 
+def _secret() -> str | None:
+    try:
+        return secret_from(os.environ)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+
+
+def _settings(root: Path) -> SiteSettings:
+    try:
+        return read_settings(root)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+
+
 def _load(root: Path) -> Site:
-    settings = read_settings(root)
-    return load_site(root, secret=secret_from(os.environ), today=_today(), directory_urls=settings.use_directory_urls)
+    settings = _settings(root)
+    return load_site(root, secret=_secret(), today=_today(), directory_urls=settings.use_directory_urls)
+
+
+def _link_base(root: Path, base: str | None = None) -> str:
+    """The absolute address links are joined to; a CommandError rather than a link a client cannot open."""
+    settings = _settings(root)
+    url = base or settings.site_url
+    if not is_absolute_url(url):
+        where = "--base" if base else f"site_url in {CONFIG_FILE}"
+        shown = f" ({url!r})" if url else " is not set"
+        raise CommandError(
+            f"{where}{shown}: links must be absolute addresses such as https://you.github.io/invoices/, "
+            "or a client could not open them"
+        )
+    if not base and settings.is_sample_url:
+        print(
+            f"invoices: warning: site_url in {CONFIG_FILE} is still the sample's ({SAMPLE_SITE_URL}); "
+            "set it to your site's address",
+            file=sys.stderr,
+        )
+    return url
 
 
 def _check(root: Path, args: argparse.Namespace) -> int:
@@ -119,15 +166,13 @@ def _check(root: Path, args: argparse.Namespace) -> int:
 
 def _links(root: Path, args: argparse.Namespace) -> int:
     site = _load(root)
-    site_url = args.base or read_settings(root).site_url
+    site_url = _link_base(root, args.base)
     if site.preview:
         print(
             f"invoices: warning: {links.SECRET_VARIABLE} is not set; these are local preview links, "
             "not the published ones",
             file=sys.stderr,
         )
-    if not site_url:
-        print(f"invoices: warning: site_url is not set in {CONFIG_FILE}; printing paths only", file=sys.stderr)
     rows = []
     for client_entry in site.clients:
         rows.append({"client": client_entry.client.id, "invoice": None, "url": links.absolute(site_url, client_entry.path)})
@@ -142,9 +187,10 @@ def _links(root: Path, args: argparse.Namespace) -> int:
 
 
 def _new(root: Path, args: argparse.Namespace) -> int:
-    ledger = load_ledger(root)
+    today = _today()
+    ledger = load_ledger(root, today)
     try:
-        planned = plan_new_invoice(root, ledger, args.client, _today(), args.number)
+        planned = plan_new_invoice(root, ledger, args.client, today, args.number)
     except ValueError as error:
         raise CommandError(str(error)) from None
     planned.path.parent.mkdir(parents=True, exist_ok=True)
@@ -163,10 +209,13 @@ def _pay(root: Path, args: argparse.Namespace) -> int:
     if invoice.state in ("void", "draft"):
         raise CommandError(f"invoice {invoice.number} is {invoice.state}: it cannot take a payment")
     amount = _amount(args.amount, invoice.currency)
+    today = _today()
     try:
-        day = datetime.date.fromisoformat(args.date) if args.date else _today()
+        day = datetime.date.fromisoformat(args.date) if args.date else today
     except ValueError:
         raise CommandError(f"--date {args.date!r} is not a date as YYYY-MM-DD") from None
+    if day > today:
+        raise CommandError(f"--date {day.isoformat()} is after today ({today.isoformat()}): record a payment once it is received")
     path = root / invoice.source.path
     original = path.read_text(encoding="utf-8")
     try:
@@ -182,19 +231,21 @@ def _pay(root: Path, args: argparse.Namespace) -> int:
     except (InvoiceError, CommandError):
         _write_atomically(path, original)
         raise
-    if amount > entry.figures.balance:
-        over = amount - entry.figures.balance
+    currency = invoice.currency
+    before, figures = entry.figures, new_entry.figures
+    if figures.balance < 0 and amount > max(before.balance, Decimal(0)):
         print(
-            f"invoices: warning: this payment is {plain(over, invoice.currency)} {invoice.currency} more than the "
-            f"balance of {plain(entry.figures.balance, invoice.currency)} {invoice.currency}; the invoice now shows a credit",
+            f"invoices: warning: this payment is {plain(amount - max(before.balance, Decimal(0)), currency)} {currency} more "
+            f"than was still to pay ({plain(max(before.balance, Decimal(0)), currency)} {currency}); the invoice now shows a credit",
             file=sys.stderr,
         )
-    figures = new_entry.figures
-    print(
-        f"recorded {plain(amount, invoice.currency)} {invoice.currency} on invoice {invoice.number} "
-        f"({invoice.source.path}); balance now {plain(figures.balance, invoice.currency)} {invoice.currency} "
-        f"({figures.status})"
-    )
+    if figures.balance > 0:
+        outcome = f"{plain(figures.balance, currency)} {currency} still to pay ({figures.status})"
+    elif figures.balance == 0:
+        outcome = "paid in full"
+    else:
+        outcome = f"paid in full, with a credit of {plain(-figures.balance, currency)} {currency} in the client's favour"
+    print(f"recorded {plain(amount, currency)} {currency} on invoice {invoice.number} ({invoice.source.path}): {outcome}")
     return 0
 
 
@@ -233,7 +284,7 @@ def _status(root: Path, args: argparse.Namespace) -> int:
 
 def _remind(root: Path, args: argparse.Namespace) -> int:
     site = _load(root)
-    site_url = read_settings(root).site_url
+    site_url = _link_base(root)
     try:
         record = read_record(root)
     except (ValueError, yaml.YAMLError) as error:
@@ -286,6 +337,23 @@ def _remind(root: Path, args: argparse.Namespace) -> int:
     verb = "sent" if args.send else "would send"
     print(f"{verb} {sent} reminder(s)" + (f", {failed} failed" if failed else ""))
     return 1 if failed else 0
+
+
+def _audit(root: Path, args: argparse.Namespace) -> int:
+    site_dir = root / args.site_dir
+    if not site_dir.is_dir():
+        raise CommandError(f"no built site at {args.site_dir}: run mkdocs build first, or name the folder it wrote")
+    if not (site_dir / "index.html").is_file():
+        raise CommandError(f"{args.site_dir} is not a built site: it has no index.html")
+    site_url = _settings(root).site_url
+    report = audit_site(site_dir, private_details(load_ledger(root, _today())), site_url)
+    for finding in report.findings:
+        print(finding)
+    if report.findings:
+        print(f"invoices: audit failed: {len(report.findings)} finding(s) in {args.site_dir}; do not publish it", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
 
 
 def _positive(text: str) -> int:

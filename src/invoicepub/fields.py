@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
@@ -17,7 +18,7 @@ from babel import Locale, UnknownLocaleError
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-from .money import is_currency
+from .money import has_no_minor_units, is_currency, is_withdrawn
 from .problems import Problems, Source
 from .source import YamlMap, is_date
 
@@ -76,8 +77,25 @@ def read_fields(
 # --- parsers -------------------------------------------------------------------------
 
 
-def text(value: Any, raw: str | None) -> str:
-    """A one-line or multi-line string; a number or date written bare is taken as written."""
+# Characters that break a line or steer a terminal: never in a one-line field, where a
+# newline would move the IBAN a banking app reads from an EPC code to another line.
+_LINE_BREAKS = {"Zl", "Zp"}
+
+
+def _control_characters(text: str, allowed: str = "") -> list[str]:
+    return [
+        char
+        for char in text
+        if char not in allowed and (unicodedata.category(char) == "Cc" or unicodedata.category(char) in _LINE_BREAKS)
+    ]
+
+
+def _describe(char: str) -> str:
+    names = {"\n": "a newline", "\r": "a carriage return", "\t": "a tab"}
+    return names.get(char) or f"the control character U+{ord(char):04X}"
+
+
+def _as_text(value: Any, raw: str | None) -> str:
     if isinstance(value, str):
         result = value.strip()
     elif raw is not None and not isinstance(value, (dict, list)):
@@ -89,27 +107,62 @@ def text(value: Any, raw: str | None) -> str:
     return result
 
 
+def text(value: Any, raw: str | None) -> str:
+    """One line of text (a name, a number, a reference); a number or date written bare is taken as written.
+
+    A newline, a tab or any other control character is refused: these fields end up in
+    payment payloads and headers where a line break changes what is read.
+    """
+    result = _as_text(value, raw)
+    bad = _control_characters(result)
+    if bad:
+        raise ValueError(f"must be one line of text, without {_describe(bad[0])}")
+    return result
+
+
+def multiline_text(value: Any, raw: str | None) -> str:
+    """Text that may span lines (an address, notes); other control characters are refused."""
+    result = _as_text(value, raw).replace("\r\n", "\n")
+    bad = _control_characters(result, allowed="\n\t")
+    if bad:
+        raise ValueError(f"must be text without {_describe(bad[0])}")
+    return result
+
+
 def identifier(value: Any, raw: str | None) -> str:
-    """An invoice number or client id: text, never a number that YAML reinterpreted."""
-    return text(value, raw)
+    """An invoice number or client id: one line of text in Unicode NFC (macOS writes NFD)."""
+    return unicodedata.normalize("NFC", text(value, raw))
+
+
+# The largest amounts and quantities: 12 digits before the decimal point (SPEC §1), and
+# at most 12 after it, so that every product of the arithmetic stays exact.
+MAX_INTEGER_DIGITS = 12
+MAX_DECIMALS = 12
 
 
 def number(value: Any, raw: str | None) -> Decimal:
-    """An exact decimal number: 10, 45.00, "1.005"."""
+    """An exact decimal number: 10, 45.00, "1.005"; finite, with at most 12 digits on each side of the point."""
+    shown = raw if raw is not None else value
     if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {raw!r}")
+        raise ValueError(f"expected a number, got {shown!r}")
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, str):
+        result = Decimal(value)
+    elif isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, str):
         try:
             result = Decimal(value.strip().replace("_", ""))
         except InvalidOperation:
             raise ValueError(f"expected a number, got {value!r}") from None
-        if result.is_finite():
-            return result
-    raise ValueError(f"expected a number, got {raw if raw is not None else value!r}")
+    else:
+        raise ValueError(f"expected a number, got {shown!r}")
+    if not result.is_finite():
+        raise ValueError(f"expected a finite number, got {shown!r}")
+    if result != 0 and result.adjusted() >= MAX_INTEGER_DIGITS:
+        raise ValueError(f"{shown} has more than {MAX_INTEGER_DIGITS} digits before the decimal point")
+    if -result.normalize().as_tuple().exponent > MAX_DECIMALS:
+        raise ValueError(f"{shown} has more than {MAX_DECIMALS} decimals")
+    return result
 
 
 def positive_number(value: Any, raw: str | None) -> Decimal:
@@ -175,7 +228,12 @@ def whole_number(minimum: int) -> Parser:
 
 
 def currency(value: Any, raw: str | None) -> str:
+    """A current ISO 4217 currency code; a withdrawn one (HRK, DEM) is refused by name."""
     code = text(value, raw).upper()
+    if re.fullmatch(r"[A-Z]{3}", code) and is_withdrawn(code):
+        raise ValueError(f"currency {code} has been withdrawn from ISO 4217 and can no longer be invoiced in")
+    if has_no_minor_units(code):
+        raise ValueError(f"{code} has no minor units in ISO 4217 (a metal, fund or test code): invoice in a currency such as EUR")
     if not re.fullmatch(r"[A-Z]{3}", code) or not is_currency(code):
         raise ValueError(f"unknown currency {text(value, raw)!r} (expected an ISO 4217 code such as EUR)")
     return code

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+import secrets
+from pathlib import Path
 
 SECRET_VARIABLE = "INVOICES_SECRET"
-# Used when no secret is set: a local preview whose links are never the published ones.
-PREVIEW_SECRET = "invoices-local-preview-not-for-publishing"
+# A shorter secret could be found offline from one leaked link by trying candidates.
+MIN_SECRET_LENGTH = 32
+# Without a secret, links use a random key kept here (never committed): local builds and
+# `invoices links` agree with each other, and nobody else can work the links out.
+PREVIEW_KEY_FILE = ".cache/invoices/preview-key"
 
 TOKEN_BYTES = 16  # 128 bits
 CLIENT_PREFIX = "c"
@@ -23,6 +29,37 @@ def _token(secret: str, *parts: str) -> str:
     message = "\x1f".join(parts).encode("utf-8")
     digest = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()
     return digest[:TOKEN_BYTES].hex()
+
+
+def check_secret(secret: str) -> str:
+    """The secret, or ValueError when it is too short to keep links unguessable."""
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ValueError(
+            f"{SECRET_VARIABLE} has {len(secret)} characters; it needs at least {MIN_SECRET_LENGTH}. "
+            'Make one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+        )
+    return secret
+
+
+def preview_key(root: Path) -> str:
+    """The site's local preview key, made at random the first time and kept in ``.cache/invoices/``."""
+    path = Path(root) / PREVIEW_KEY_FILE
+    try:
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) >= MIN_SECRET_LENGTH:
+            return key
+    except (OSError, UnicodeDecodeError):
+        pass
+    key = secrets.token_urlsafe(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(key + "\n", encoding="ascii")
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except OSError:  # a read-only checkout still previews, with links that change every run
+        pass
+    return key
 
 
 def client_token(secret: str, client_id: str, link_version: int) -> str:

@@ -10,14 +10,15 @@ Layout (relative to the site root)::
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from . import fields as f
 from .fields import Field, read_fields
-from .model import BankTransfer, Business, Client, Invoice, Ledger, LineItem, Payment, PaymentOptions, Support
-from .money import fits_minor_units, minor_units
-from .payments import epc, hosted, pix, spayd, swiss_qr, upi
+from .load_payment import read_payment_options
+from .model import Business, Client, Invoice, Ledger, LineItem, Payment, Support
+from .money import fits_minor_units, is_currency, minor_units
 from .problems import Problems, Source
 from .source import YamlList, YamlMap, read_yaml
 
@@ -33,7 +34,7 @@ BUSINESS_FIELDS = {
     "name": Field(f.text, required=True),
     "legal_name": Field(f.text),
     "tax_id": Field(f.text),
-    "address": Field(f.text),
+    "address": Field(f.multiline_text),
     "country": Field(f.country),
     "email": Field(f.email),
     "phone": Field(f.text),
@@ -43,20 +44,6 @@ BUSINESS_FIELDS = {
     "payment_terms_days": Field(f.whole_number(0)),
     "payment": _nested,
     "support": _nested,
-}
-# Payment rails configured by a mapping of their own, each checked by its module's FIELDS.
-QR_RAILS = {rail.NAME: rail for rail in (swiss_qr, spayd, upi, pix)}
-PAYMENT_FIELDS = {
-    "bank_transfer": _nested,
-    **{name: _nested for name in QR_RAILS},
-    "card_url": Field(lambda value, raw: hosted.validate(f.url(value, raw))),
-    "paypal_url": Field(lambda value, raw: hosted.validate(f.url(value, raw))),
-}
-BANK_TRANSFER_FIELDS = {
-    "account_holder": Field(f.text),
-    "iban": Field(f.iban, required=True),
-    "bic": Field(f.bic),
-    "reference": Field(f.one_of("number", "rf")),
 }
 SUPPORT_FIELDS = {
     "email": Field(f.email),
@@ -68,7 +55,7 @@ CLIENT_FIELDS = {
     "contact": Field(f.text),
     "email": Field(f.email),
     "tax_id": Field(f.text),
-    "address": Field(f.text),
+    "address": Field(f.multiline_text),
     "country": Field(f.country),
     "language": Field(f.language),
     "currency": Field(f.currency),
@@ -85,7 +72,7 @@ INVOICE_FIELDS = {
     "items": _list,
     "discount": Field(f.percentage),
     "withholding": Field(f.percentage),
-    "notes": Field(f.text),
+    "notes": Field(f.multiline_text),
     "payments": _list,
 }
 ITEM_FIELDS = {
@@ -104,35 +91,48 @@ PAYMENT_RECORD_FIELDS = {
 }
 
 
-def load_ledger(root: Path) -> Ledger:
-    """Read and check everything under ``root/invoices``; raise ``InvoiceError`` with every problem."""
+def load_ledger(root: Path, today: datetime.date | None = None) -> Ledger:
+    """Read and check everything under ``root/invoices``; raise ``InvoiceError`` with every problem.
+
+    ``today`` (default: the UTC date) is the last day a payment may be dated.
+    """
     problems = Problems()
-    ledger = read_ledger(root, problems)
+    today = today or datetime.datetime.now(datetime.timezone.utc).date()
+    ledger = read_ledger(root, problems, today)
     problems.raise_if_any()
     assert ledger is not None
     return ledger
 
 
-def read_ledger(root: Path, problems: Problems) -> Ledger | None:
+def read_ledger(root: Path, problems: Problems, today: datetime.date) -> Ledger | None:
     """Read everything under ``root/invoices``, adding problems; None when nothing usable is left."""
     root = Path(root)
     base = root / INVOICES_DIR
     business_path = base / BUSINESS_FILE
-    if not business_path.is_file():
-        problems.add(Source(f"{INVOICES_DIR}/{BUSINESS_FILE}", 1), "file not found: every site needs a business.yml")
+    files = _yaml_files(root, base, problems)
+    if not business_path.is_file() or business_path not in files:
+        if not business_path.is_symlink():
+            problems.add(Source(f"{INVOICES_DIR}/{BUSINESS_FILE}", 1), "file not found: every site needs a business.yml")
         return None
     business = _read_business(business_path, root, problems)
-    clients = {}
-    for path in _yaml_files(base / CLIENTS_DIR):
-        client = _read_client(path, root, business, problems)
-        if client is not None:
-            clients[client.id] = client
+    clients_dir = base / CLIENTS_DIR
+    clients: dict[str, Client] = {}
+    client_files: dict[str, list[Path]] = {}
+    for path in files:
+        if clients_dir not in path.parents:
+            continue
+        client_id = unicodedata.normalize("NFC", path.stem)
+        client_files.setdefault(client_id, []).append(path)
+        client = _read_client(path, client_id, root, business, problems)
+        if client is not None and client_id not in clients:
+            clients[client_id] = client
+    _check_unique_client_ids(client_files, root, problems)
     invoices = []
     numbers: dict[str, list[Source]] = {}
-    for path in _yaml_files(base):
-        if path == business_path or (base / CLIENTS_DIR) in path.parents:
+    for path in files:
+        if path == business_path or clients_dir in path.parents:
             continue
-        invoice = _read_invoice(path, root, business, clients, numbers, problems)
+        invoice = _read_invoice(path, root, business, clients, numbers, today, problems)
         if invoice is not None:
             invoices.append(invoice)
     _check_unique_numbers(numbers, problems)
@@ -141,10 +141,21 @@ def read_ledger(root: Path, problems: Problems) -> Ledger | None:
     return Ledger(business=business, clients=clients, invoices=tuple(invoices))
 
 
-def _yaml_files(folder: Path) -> list[Path]:
+def _yaml_files(root: Path, folder: Path, problems: Problems) -> list[Path]:
+    """Every YAML file under ``folder``, sorted; a link that leads outside the site is a problem, not a file."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+    site = root.resolve()
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() and site not in path.resolve().parents:
+            problems.add(
+                Source(_relative(path, root), 1),
+                f"this is a link to {path.resolve()}, outside the site's folder: copy the file into the site instead",
+            )
+        elif path.suffix in YAML_SUFFIXES and path.is_file():
+            found.append(path)
+    return found
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -157,7 +168,8 @@ def _read_business(path: Path, root: Path, problems: Problems) -> Business | Non
     values = read_fields(data, BUSINESS_FIELDS, rel, 1, "business.yml", problems)
     if values is None or "name" not in values:
         return None
-    payment = _read_payment_options(data, values.pop("payment", None), rel, problems)
+    # The ways to pay have their own fields, checked by the payment rails: see load_payment.
+    payment = read_payment_options(data, values.pop("payment", None), rel, values["name"], problems)
     support_values = read_fields(values.pop("support"), SUPPORT_FIELDS, rel, data.line_of("support"), "support", problems) if "support" in values else {}
     business = Business(
         source=Source(rel, data.line),
@@ -165,48 +177,10 @@ def _read_business(path: Path, root: Path, problems: Problems) -> Business | Non
         support=Support(**(support_values or {})),
         **values,
     )
-    bank = payment.bank_transfer
-    if bank is not None and len(business.payee_name) > epc.MAX_NAME:
-        problems.add(
-            bank.source,
-            f"payment.bank_transfer: the payee name {business.payee_name!r} is over the EPC limit of {epc.MAX_NAME} characters",
-        )
     return business
 
 
-def _read_payment_options(data: YamlMap, payment: Any, rel: str, problems: Problems) -> PaymentOptions:
-    if payment is None:
-        return PaymentOptions()
-    values = read_fields(payment, PAYMENT_FIELDS, rel, data.line_of("payment"), "payment", problems)
-    if values is None:
-        return PaymentOptions()
-    rails = {}
-    for name, rail in QR_RAILS.items():
-        if name not in values:
-            continue
-        node = values.pop(name)
-        rail_values = read_fields(node, rail.FIELDS, rel, payment.line_of(name), f"payment.{name}", problems)
-        if rail_values is not None and all(key in rail_values for key, spec in rail.FIELDS.items() if spec.required):
-            try:
-                rails[name] = rail.configure(rail_values)
-            except ValueError as error:
-                problems.add(Source(rel, payment.line_of(name)), f"payment.{name}: {error}")
-    bank = None
-    if "bank_transfer" in values:
-        node = values.pop("bank_transfer")
-        bank_values = read_fields(node, BANK_TRANSFER_FIELDS, rel, payment.line_of("bank_transfer"), "payment.bank_transfer", problems)
-        if bank_values and "iban" in bank_values:
-            bank = BankTransfer(
-                account_holder=bank_values.get("account_holder"),
-                iban=bank_values["iban"],
-                bic=bank_values.get("bic"),
-                reference=bank_values.get("reference", "number"),
-                source=Source(rel, node.line),
-            )
-    return PaymentOptions(bank_transfer=bank, **rails, **values)
-
-
-def _read_client(path: Path, root: Path, business: Business | None, problems: Problems) -> Client | None:
+def _read_client(path: Path, client_id: str, root: Path, business: Business | None, problems: Problems) -> Client | None:
     rel = _relative(path, root)
     data = read_yaml(path, root, problems)
     values = read_fields(data, CLIENT_FIELDS, rel, 1, "a client", problems)
@@ -214,7 +188,7 @@ def _read_client(path: Path, root: Path, business: Business | None, problems: Pr
         return None
     values.setdefault("language", business.language if business else "en")
     values.setdefault("currency", business.currency if business else "EUR")
-    return Client(id=path.stem, source=Source(rel, data.line), **values)
+    return Client(id=client_id, source=Source(rel, data.line), **values)
 
 
 def _read_invoice(
@@ -223,6 +197,7 @@ def _read_invoice(
     business: Business | None,
     clients: dict[str, Client],
     numbers: dict[str, list[Source]],
+    today: datetime.date,
     problems: Problems,
 ) -> Invoice | None:
     rel = _relative(path, root)
@@ -247,17 +222,26 @@ def _read_invoice(
     items = _read_list(data, "items", ITEM_FIELDS, "an item", rel, problems, required=True)
     payments = _read_list(data, "payments", PAYMENT_RECORD_FIELDS, "a payment", rel, problems)
     line_items = []
-    for item_values, line in items:
+    for item_values, entry in items:
+        line = entry.line
         if "description" not in item_values or "unit_price" not in item_values:
             complete = False
             continue
+        quantity = item_values.get("quantity", f.number(1, None))
         kind, off = item_values.get("discount", (None, None))
-        if kind == "amount" and not fits_minor_units(off, currency):
-            problems.add(Source(rel, line), f"discount: {off} has more decimals than {currency} allows ({minor_units(currency)})")
+        if kind is not None:
+            at = Source(rel, entry.line_of("discount"))
+            gross = quantity * item_values["unit_price"]
+            if kind == "amount" and is_currency(currency) and not fits_minor_units(off, currency):
+                problems.add(at, f"discount: {off} has more decimals than {currency} allows ({minor_units(currency)})")
+            if gross < 0:
+                problems.add(at, "discount: a negative (rebate) line cannot carry a discount")
+            elif kind == "amount" and off > gross:
+                problems.add(at, f"discount: {off} is more than the line's amount ({quantity} × {item_values['unit_price']} = {gross})")
         line_items.append(
             LineItem(
                 description=item_values["description"],
-                quantity=item_values.get("quantity", f.number(1, None)),
+                quantity=quantity,
                 unit=item_values.get("unit"),
                 unit_price=item_values["unit_price"],
                 discount_rate=off if kind == "rate" else None,
@@ -267,14 +251,21 @@ def _read_invoice(
             )
         )
     payment_records = []
-    for payment_values, line in payments:
+    for payment_values, entry in payments:
+        line = entry.line
         if "date" not in payment_values or "amount" not in payment_values:
             complete = False
             continue
-        if not fits_minor_units(payment_values["amount"], currency):
+        if is_currency(currency) and not fits_minor_units(payment_values["amount"], currency):
             problems.add(
-                Source(rel, line),
+                Source(rel, entry.line_of("amount")),
                 f"amount: {payment_values['amount']} has more decimals than {currency} allows ({minor_units(currency)})",
+            )
+        if payment_values["date"] > today:
+            problems.add(
+                Source(rel, entry.line_of("date")),
+                f"date: a payment dated {payment_values['date'].isoformat()} is after today ({today.isoformat()}): "
+                "record payments once they are received",
             )
         payment_records.append(
             Payment(
@@ -313,8 +304,8 @@ def _read_invoice(
 
 def _read_list(
     data: YamlMap, key: str, spec: dict[str, Field], what: str, rel: str, problems: Problems, required: bool = False
-) -> list[tuple[dict[str, Any], int]]:
-    """Each entry of the list ``data[key]`` checked against ``spec``, with its line."""
+) -> list[tuple[dict[str, Any], YamlMap]]:
+    """Each entry of the list ``data[key]`` checked against ``spec``, with the entry (for its lines)."""
     value = data.get(key)
     if value is None:
         if required:
@@ -330,8 +321,16 @@ def _read_list(
     for entry, line in zip(value, value.item_lines):
         parsed = read_fields(entry, spec, rel, line, what, problems)
         if parsed is not None:
-            entries.append((parsed, line))
+            entries.append((parsed, entry))
     return entries
+
+
+def _check_unique_client_ids(client_files: dict[str, list[Path]], root: Path, problems: Problems) -> None:
+    for client_id, paths in client_files.items():
+        for path in paths:
+            others = ", ".join(_relative(other, root) for other in paths if other != path)
+            if others:
+                problems.add(Source(_relative(path, root), 1), f"duplicate client id {client_id!r}: also {others}")
 
 
 def _check_unique_numbers(numbers: dict[str, list[Source]], problems: Problems) -> None:

@@ -76,7 +76,18 @@ def append_payment(text: str, payment: NewPayment) -> str:
     items_node = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "items"), None)
     base = root.start_mark.column
 
-    if payments_value is not None and isinstance(payments_value, yaml.SequenceNode) and payments_value.value:
+    if isinstance(payments_value, yaml.SequenceNode) and not payments_value.value and payments_value.flow_style:
+        # "payments: []": the empty list becomes a block list holding the new entry.
+        start, end = payments_value.start_mark, payments_value.end_mark
+        if start.line != end.line:
+            raise ValueError("'payments' is an empty [flow] list over several lines; write it as 'payments:' to use this command")
+        line = lines[start.line]
+        comment = line[end.column :].strip()  # a trailing "# none yet" stays on the key's line
+        lines[start.line] = line[: start.column].rstrip() + (f" {comment}" if comment else "") + newline
+        dash_indent, key_indent = _list_indents(items_node, lines, base)
+        insert_at = start.line + 1
+        new = _entry_lines(payment, dash_indent, key_indent)
+    elif payments_value is not None and isinstance(payments_value, yaml.SequenceNode) and payments_value.value:
         if payments_value.flow_style:
             raise ValueError("'payments' is written as a [flow] list; write it as a block list to use this command")
         first = payments_value.value[0]

@@ -90,9 +90,9 @@ def load_site(
     directory_urls: bool = True,
 ) -> Site:
     """Load and check ``root/invoices`` and lay out the private pages; raises ``InvoiceError``."""
-    ledger = load_ledger(Path(root))
+    ledger = load_ledger(Path(root), today)
     preview = not secret
-    key = secret or links.PREVIEW_SECRET
+    key = links.check_secret(secret) if secret else links.preview_key(root)
     entries = []
     problems = Problems()
     for invoice in ledger.invoices:
@@ -136,8 +136,9 @@ def load_site(
 
 
 def secret_from(environ: Mapping[str, str]) -> str | None:
-    """The link secret from ``INVOICES_SECRET``, or None for a local preview."""
-    return environ.get(links.SECRET_VARIABLE) or None
+    """The link secret from ``INVOICES_SECRET``, or None for a local preview; ValueError when too short."""
+    secret = environ.get(links.SECRET_VARIABLE) or None
+    return links.check_secret(secret) if secret else None
 
 
 def load_site_from_environment(root: Path, directory_urls: bool = True) -> Site:

@@ -161,6 +161,10 @@ def read_yaml(path: Path, root: Path, problems: Problems) -> Any:
         problems.add(Source(relative, 1), f"cannot read the file: {error.strerror}")
         return None
     try:
+        too_deep = _nesting_over_limit(text)
+        if too_deep is not None:
+            problems.add(Source(relative, too_deep), f"the YAML nests deeper than {MAX_DEPTH} levels")
+            return None
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -182,6 +186,24 @@ def read_yaml(path: Path, root: Path, problems: Problems) -> Any:
             f"{MAX_DEPTH} levels (too many YAML aliases?)",
         )
         return None
+
+
+def _nesting_over_limit(text: str) -> int | None:
+    """The line where the document first nests deeper than ``MAX_DEPTH``, or None.
+
+    Composing nodes recurses once per level (in C with libyaml, where a 200,000-deep list
+    overflows the stack and kills the process), so the depth is checked on the parser's
+    events, which come from a loop, before anything is composed.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line + 1
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return None
 
 
 def is_date(value: Any) -> bool:
