@@ -3,8 +3,11 @@ which rails an invoice shows, and every rail's configuration errors with their p
 
 from __future__ import annotations
 
+import ast
 import binascii
+import dataclasses
 import datetime
+import importlib.util
 import textwrap
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
@@ -13,10 +16,10 @@ import pytest
 from stdnum import iso11649
 from stdnum.ch import esr
 
-from conftest import write_files
+from conftest import SECRET, write_files
 from invoicepub.figures import compute
 from invoicepub.load import load_ledger
-from invoicepub.payments import pix, spayd, swiss_qr
+from invoicepub.payments import epc, pix, spayd, swiss_qr, upi
 from invoicepub.payments.ways import ways_to_pay
 from invoicepub.problems import InvoiceError
 from invoicepub.site import load_site
@@ -29,6 +32,34 @@ def sample_ways(root, number):
     invoice = next(i for i in ledger.invoices if i.number == number)
     client = ledger.clients[invoice.client_id]
     return ways_to_pay(ledger.business, client, invoice, compute(invoice, TODAY))
+
+
+RAILS = (epc, swiss_qr, spayd, upi, pix)
+SURFACE = ("NAME", "CURRENCIES", "ERROR_LEVEL", "MAX_VERSION", "Config", "applies", "payee", "account", "reference", "payload")
+
+
+def imported_modules(module) -> set[str]:
+    """Every module a module's source imports, relative imports resolved."""
+    tree = ast.parse(open(module.__file__, encoding="utf-8").read())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = importlib.util.resolve_name("." * node.level + (node.module or ""), module.__package__) if node.level else node.module
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize("rail", RAILS, ids=lambda rail: rail.NAME)
+def test_every_rail_has_the_same_surface_and_reads_no_yaml(rail):
+    assert [name for name in SURFACE if not hasattr(rail, name)] == []
+    assert dataclasses.is_dataclass(rail.Config) and rail.Config.__dataclass_params__.frozen
+    assert [name for name in dir(rail) if name.startswith("validate_")], "a rail checks its values with validate_* functions"
+    imported = imported_modules(rail)
+    # the YAML field parsers belong to the loader; drawing belongs to invoicepub.qr
+    assert not {"invoicepub.fields", "invoicepub.load", "invoicepub.qr", "segno"} & imported, imported
 
 
 def test_swiss_qr_bill_payload(site_copy):
@@ -47,7 +78,10 @@ def test_swiss_qr_bill_payload(site_copy):
 
 def test_swiss_qr_reference_matches_the_standards_example():
     # Swiss Implementation Guidelines' example QR reference: 21 00000 00003 13947 14300 09017
-    assert swiss_qr.mod10_recursive("21000000000313947143000901") == 7
+    assert swiss_qr.qr_reference("21 00000 00003 13947 14300 0901") == "210000000003139471430009017"
+    # By hand, table 0 9 4 6 8 2 7 1 3 5: 25 zeros keep the carry at 0, then "1" gives table[1] = 9,
+    # and the check digit is (10 − 9) mod 10 = 1.
+    assert swiss_qr.qr_reference("1") == "0" * 25 + "1" + "1"
 
 
 def test_swiss_qr_bill_with_an_ordinary_iban_takes_an_rf_reference():
@@ -78,6 +112,13 @@ def test_spayd_payload(site_copy):
 def test_spayd_escapes_asterisks():
     payload = spayd.payload(spayd.Config("CZ6508000000192000145399"), number="A*7", amount=Decimal("1.00"), currency="CZK", payee="x")
     assert "*MSG:A%2A7*" in payload and payload.endswith("*X-VS:7")
+
+
+def test_spayd_escapes_percent_signs_before_asterisks():
+    # "%" is written %25 and "*" %2A; escaping "%" first keeps the "%" of %2A from becoming %252A.
+    payload = spayd.payload(spayd.Config("CZ6508000000192000145399"), number="50%*2", amount=Decimal("1.00"), currency="CZK", payee="x")
+    assert payload.split("*")[5] == "MSG:50%25%2A2"
+    assert payload.endswith("*X-VS:502")
 
 
 def test_upi_payload(site_copy):
@@ -118,6 +159,27 @@ def test_pix_crc_check_value():
     assert pix.crc16(b"123456789") == 0x29B1  # the CRC catalogue's check value for CRC-16/CCITT-FALSE
 
 
+def test_pix_carries_name_and_city_in_plain_ascii():
+    config = pix.Config(key="+5511912345678", name="Padaria São João", city="São Paulo")
+    fields = parse_emv(pix.payload(config, number="7", amount=Decimal("1.00"), currency="BRL", payee="x"))
+    # "Padaria Sao Joao" is 16 bytes and "Sao Paulo" 9: the lengths are those of the ASCII text
+    assert (fields["59"], fields["60"]) == ("Padaria Sao Joao", "Sao Paulo")
+    assert pix.validate_city("Zürich") == "Zurich"
+
+
+def test_pix_lengths_count_the_bytes_of_the_ascii_text():
+    # 25 characters with two accents: 27 bytes in UTF-8, 25 once the accents are removed
+    name = "Estúdio Lumen Gráfico Ltd"
+    assert len(name) == 25 and len(name.encode("utf-8")) == 27
+    assert pix.validate_name(name) == "Estudio Lumen Grafico Ltd"
+    # 15 characters, 17 bytes in UTF-8: fits once written "Sao Jose do Rio"
+    assert pix.validate_city("São José do Rio") == "Sao Jose do Rio"
+    with pytest.raises(ValueError, match=r"at most 15 bytes for Pix, got 16 \('Sao Jose do Rios'\)"):
+        pix.validate_city("São José do Rios")
+    with pytest.raises(ValueError, match="no ASCII form"):
+        pix.validate_name("Łódź Studio")  # Ł has no decomposition into a letter and an accent
+
+
 def test_hosted_links_are_filled_for_each_invoice(site_copy):
     ways = sample_ways(site_copy, "2026-009")
     assert [(link.kind, link.url) for link in ways.links] == [
@@ -149,7 +211,7 @@ def rail_problems(root, rail_yaml: str, invoice: str | None = None) -> list[str]
     }
     write_files(root, files)
     with pytest.raises(InvoiceError) as caught:
-        load_site(root, secret="s", today=TODAY)
+        load_site(root, secret=SECRET, today=TODAY)
     return [str(problem) for problem in caught.value.problems]
 
 
@@ -168,14 +230,30 @@ def rail_problems(root, rail_yaml: str, invoice: str | None = None) -> list[str]
         ("upi:\n  vpa: lumen.okaxis\n  name: Lumen\n", "invoices/business.yml:6: vpa: a UPI address has the form name@handle, got 'lumen.okaxis'"),
         (
             "pix:\n  key: 9e8f1d3c-5b7a-4e2b-8c1d-2f3a4b5c6d7e\n  name: Estudio Lumen Diseño Gráfico\n  city: Sao Paulo\n",
-            "invoices/business.yml:7: name: at most 25 characters for Pix, got 28",
+            "invoices/business.yml:7: name: at most 25 bytes for Pix, got 28 ('Estudio Lumen Diseno Grafico')",
         ),
         (
-            "pix:\n  key: 9e8f1d3c-5b7a-4e2b-8c1d-2f3a4b5c6d7e\n  name: Lumen\n  city: Sao Jose dos Campos\n",
-            "invoices/business.yml:8: city: at most 15 characters for Pix, got 19",
+            "pix:\n  key: 9e8f1d3c-5b7a-4e2b-8c1d-2f3a4b5c6d7e\n  name: Lumen\n  city: São José dos Campos\n",
+            "invoices/business.yml:8: city: at most 15 bytes for Pix, got 19 ('Sao Jose dos Campos')",
+        ),
+        (
+            "pix:\n  key: 9e8f1d3c-5b7a-4e2b-8c1d-2f3a4b5c6d7e\n  name: Studio Łódź\n  city: Sao Paulo\n",
+            "invoices/business.yml:7: name: a Pix code carries plain ASCII: 'Ł' in 'Studio Łódź' has no ASCII form",
         ),
         ("pix:\n  key: not a key\n  name: Lumen\n  city: Sao Paulo\n", "invoices/business.yml:6: key: a Pix key is an e-mail"),
         ("paypal_url: https://paypal.me/x/{amount}{total}\n", "invoices/business.yml:5: paypal_url: unknown template field {total}"),
+        (
+            "card_url: https://pay.example/?a={amount!r}\n",
+            "invoices/business.yml:5: card_url: {amount!r} in 'https://pay.example/?a={amount!r}': a conversion (!r) is not allowed",
+        ),
+        (
+            "card_url: https://pay.example/?n={number:>12}\n",
+            "invoices/business.yml:5: card_url: {number:>12} in 'https://pay.example/?n={number:>12}': a format spec (:>12) is not allowed",
+        ),
+        ("paypal_url: https://paypal.me/x/{}\n", "invoices/business.yml:5: paypal_url: positional field {} in"),
+        ("paypal_url: https://paypal.me/x/{0}\n", "invoices/business.yml:5: paypal_url: positional field {0} in"),
+        ("card_url: https://pay.example/{number.real}\n", "invoices/business.yml:5: card_url: {number.real} in 'https://pay.example/{number.real}': attributes and indexes are not allowed"),
+        ("card_url: https://pay.example/{number[0]}\n", "invoices/business.yml:5: card_url: {number[0]} in 'https://pay.example/{number[0]}': attributes and indexes are not allowed"),
         ("upi:\n  vpa: studio@okaxis\n", "invoices/business.yml:6: missing required field 'name' in payment.upi"),
     ],
 )

@@ -30,6 +30,7 @@ class PaymentOptions:
     """Every way to pay that the business offers. QR rails hold their rail module's ``Config``."""
 
     bank_transfer: BankTransfer | None = None
+    epc: Any = None  # the bank transfer's account as ``epc.Config``: set whenever bank_transfer is
     swiss_qr: Any = None
     spayd: Any = None
     upi: Any = None

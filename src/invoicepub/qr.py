@@ -1,25 +1,33 @@
-"""Drawing payment payloads as QR codes in inline SVG (segno), each code drawn once.
+"""Drawing payment payloads in inline SVG, each drawing made once.
+
+Two kinds of drawing, each asked for by a request that holds all it depends on:
+``QrRequest``, a bare QR code drawn with segno, and ``PaymentPartRequest``, a Swiss
+QR-bill's whole payment part (receipt, payment slip and Swiss-cross code) drawn with
+qrbill from the code's text. The payment rails only build payloads; drawing happens here.
 
 Choosing a QR code's mask (ISO/IEC 18004 §7.8.3) is most of the cost of a build with
 thousands of open invoices: ``qr_mask`` scores the candidates with numpy, and drawings
 are cached by their content: in memory for
 `mkdocs serve`, and on disk between builds (``.cache/invoices/qr`` under the site root).
-A cold build draws the missing codes in worker processes on every core while the build
-goes on with other work. The SVG carries no text: the page gives each code its text
-alternative.
+A cold build draws the missing ones in worker processes on every core while the build
+goes on with other work. A bare code's SVG carries no text: the page gives each code its
+text alternative.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Union
 
 import segno
+from qrbill import QRBill
 
 from .qr_mask import best_mask
 
@@ -43,7 +51,35 @@ class QrRequest:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def draw(request: QrRequest) -> str:
+@dataclass(frozen=True)
+class PaymentPartRequest:
+    """A Swiss QR-bill payment part to draw: the text of its QR code and the language of its headings.
+
+    The code's text holds every field the receipt and the slip print (account, creditor,
+    amount, currency, reference, additional information), so it is all the drawing needs.
+    """
+
+    payload: str
+    language: str = "en"  # en, de, fr or it
+
+    @property
+    def key(self) -> str:
+        text = "\x1f".join((DRAWING_VERSION, "payment part", _QRBILL_VERSION, self.language, self.payload))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+Request = Union[QrRequest, PaymentPartRequest]
+_QRBILL_VERSION = version("qrbill")
+
+
+def draw(request: Request) -> str:
+    """The inline ``<svg>`` a request asks for."""
+    if isinstance(request, PaymentPartRequest):
+        return draw_payment_part(request)
+    return draw_code(request)
+
+
+def draw_code(request: QrRequest) -> str:
     """An inline ``<svg>`` of the payload, UTF-8 bytes at exactly the given error level.
 
     The SVG has a viewBox and no fixed size, so the stylesheet decides how large it is.
@@ -58,6 +94,38 @@ def draw(request: QrRequest) -> str:
     return code.svg_inline(border=4, omitsize=True, svgclass="invoice-qr__code", lineclass=None)
 
 
+# Where each field sits in a Swiss QR-bill's text (Swiss Implementation Guidelines §4.3.3).
+_SPC_HEADER = ["SPC", "0200", "1"]
+_SPC_ACCOUNT, _SPC_ADDRESS_TYPE, _SPC_CREDITOR = 3, 4, slice(5, 11)
+_SPC_AMOUNT, _SPC_CURRENCY, _SPC_REFERENCE, _SPC_INFORMATION = 18, 19, 28, 29
+_CREDITOR_KEYS = ("name", "street", "house_num", "pcode", "city", "country")
+
+
+def draw_payment_part(request: PaymentPartRequest) -> str:
+    """The QR-bill's payment part as an ``<svg>`` (A4 wide, 105 mm high), drawn by qrbill from the code's text.
+
+    Raises ValueError unless the bill qrbill draws carries exactly that text.
+    """
+    lines = request.payload.split("\r\n")
+    if lines[:3] != _SPC_HEADER or len(lines) < 31 or lines[_SPC_ADDRESS_TYPE] != "S":
+        raise ValueError("not the text of a Swiss QR-bill with a structured creditor address")
+    bill = QRBill(
+        account=lines[_SPC_ACCOUNT],
+        creditor=dict(zip(_CREDITOR_KEYS, lines[_SPC_CREDITOR])),
+        amount=lines[_SPC_AMOUNT] or None,
+        currency=lines[_SPC_CURRENCY],
+        reference_number=lines[_SPC_REFERENCE] or None,
+        additional_information=lines[_SPC_INFORMATION],
+        language=request.language,
+    )
+    if bill.qr_data() != request.payload:
+        raise ValueError("the Swiss QR-bill's text has fields its payment part cannot show")
+    buffer = io.StringIO()
+    bill.as_svg(buffer)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
 class QrCache:
     """Drawings by content, in memory and (when given a folder) on disk."""
 
@@ -68,7 +136,7 @@ class QrCache:
         self._pending: dict[str, Future] = {}
         self._pool: ProcessPoolExecutor | None = None
 
-    def svg(self, request: QrRequest) -> str:
+    def svg(self, request: Request) -> str:
         key = request.key
         self._used.add(key)
         drawing = self._memory.get(key)
@@ -83,13 +151,13 @@ class QrCache:
             self._memory[key] = drawing
         return drawing
 
-    def prepare(self, requests: Iterable[QrRequest]) -> None:
+    def prepare(self, requests: Iterable[Request]) -> None:
         """Start drawing every code not cached yet, in worker processes when there are many.
 
         Returns at once; ``svg`` waits for a code only if it is asked for before it is ready.
         Call ``close`` when the build is done.
         """
-        missing: dict[str, QrRequest] = {}
+        missing: dict[str, Request] = {}
         for request in requests:
             key = request.key
             if key in self._memory or key in missing or key in self._pending:
@@ -111,13 +179,26 @@ class QrCache:
             self._pending[key] = self._pool.submit(draw, request)
 
     def close(self) -> None:
-        """Wait for the drawings still under way, keep them, and stop the worker processes."""
-        for key, future in list(self._pending.items()):
-            self._store(key, future.result())
+        """Wait for the drawings still under way, keep them, and stop the worker processes.
+
+        Safe to call again; the workers are stopped even when a drawing failed.
+        """
+        try:
+            for key, future in list(self._pending.items()):
+                self._store(key, future.result())
+        finally:
+            self._pending.clear()
+            self._stop(cancel=False)
+
+    def cancel(self) -> None:
+        """Stop the worker processes without keeping the drawings still queued (a failed build)."""
         self._pending.clear()
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
+        self._stop(cancel=True)
+
+    def _stop(self, *, cancel: bool) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=cancel)
 
     def prune(self) -> None:
         """Forget drawings that the last build did not use (old balances), in memory and on disk."""

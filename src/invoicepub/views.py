@@ -377,7 +377,7 @@ def _qr_view(fmt: Formatter, qr: PaymentQr, qr_cache: QrCache) -> QrView:
         bic=fmt.label("qr_bic", bic=qr.bic) if qr.bic else "",
         reference=qr.reference,
     )
-    svg = qr.picture if qr.picture is not None else qr_cache.svg(qr.request)
+    svg = qr_cache.svg(qr.request)
     return QrView(rail=qr.rail, svg=svg, alt=alt)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from stdnum.iso7064 import mod_97_10
+
 from .references import letters_and_digits
 
 MAX_BODY = 21
@@ -12,12 +14,11 @@ def body_from(number: str) -> str:
     return letters_and_digits(number, MAX_BODY, "a creditor reference").upper()
 
 
-def _numeric(text: str) -> int:
-    return int("".join(str(int(char, 36)) for char in text))
-
-
 def creditor_reference(number: str) -> str:
-    """The RF reference for an invoice number, check digits computed modulo 97."""
+    """The RF reference for an invoice number.
+
+    ISO 11649 moves ``RF`` and the check digits behind the body and asks for an ISO 7064
+    MOD 97-10 checksum of 1, so the check digits are those that complete ``body + "RF"``.
+    """
     body = body_from(number)
-    check = 98 - _numeric(body + "RF00") % 97
-    return f"RF{check:02d}{body}"
+    return f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}"

@@ -1,32 +1,35 @@
-"""Czech QR Platba (SPAYD 1.0): ``SPD*1.0*ACC:<IBAN>*AM:<amount>*CC:CZK*MSG:<number>*X-VS:<digits>``."""
+"""Czech QR Platba (SPAYD 1.0): ``SPD*1.0*ACC:<IBAN>*AM:<amount>*CC:CZK*MSG:<number>*X-VS:<digits>``.
+
+``*`` separates the fields and ``%`` starts an escape, so both are written escaped in values
+(``%25`` and ``%2A``), as the SPAYD specification asks.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .. import fields as f
-from ..fields import Field
+from .limits import amount_within
 from .references import digits
 
 NAME = "spayd"
 CURRENCIES = ("CZK",)
 ERROR_LEVEL = "M"
 MAX_VERSION = 40
+MIN_AMOUNT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999.99")
 MAX_MESSAGE = 60
 MAX_VARIABLE_SYMBOL = 10
 
-FIELDS = {"iban": Field(f.iban, required=True)}
-
 
 @dataclass(frozen=True)
 class Config:
-    iban: str
+    iban: str  # compact
 
 
-def configure(values: dict) -> Config:
-    return Config(iban=values["iban"])
+def validate_amount(amount: Decimal) -> Decimal:
+    """The amount, or ValueError when a SPAYD code cannot carry it."""
+    return amount_within(amount, MIN_AMOUNT, MAX_AMOUNT, "a SPAYD code", "CZK")
 
 
 def applies(config: Config, currency: str, client_country: str | None) -> bool:
@@ -38,16 +41,17 @@ def variable_symbol(number: str) -> str:
     return digits(number, MAX_VARIABLE_SYMBOL, "a Czech variable symbol")
 
 
-def _escape(value: str) -> str:
-    return value.replace("*", "%2A")
-
-
-def account(config: Config) -> str:
-    return config.iban
+def escape(value: str) -> str:
+    """A value as SPAYD writes it: ``%`` first (it starts every escape), then the ``*`` separator."""
+    return value.replace("%", "%25").replace("*", "%2A")
 
 
 def payee(config: Config, business_name: str) -> str:
     return business_name
+
+
+def account(config: Config) -> str:
+    return config.iban
 
 
 def reference(config: Config, number: str) -> str:
@@ -55,8 +59,7 @@ def reference(config: Config, number: str) -> str:
 
 
 def payload(config: Config, *, number: str, amount: Decimal, currency: str, payee: str) -> str:
-    if not Decimal("0.01") <= amount <= MAX_AMOUNT:
-        raise ValueError(f"a SPAYD code carries CZK 0.01 to {MAX_AMOUNT}, not {amount}")
+    validate_amount(amount)
     message = number[:MAX_MESSAGE]
     return "*".join(
         [
@@ -65,7 +68,7 @@ def payload(config: Config, *, number: str, amount: Decimal, currency: str, paye
             f"ACC:{config.iban}",
             f"AM:{amount:.2f}",
             f"CC:{currency}",
-            f"MSG:{_escape(message)}",
+            f"MSG:{escape(message)}",
             f"X-VS:{variable_symbol(number)}",
         ]
     )

@@ -3,6 +3,9 @@
 The order is the page's: QR codes that fit the invoice's currency (and, for the Swiss
 QR-bill, the client's country), then bank details, then hosted links. Nothing is offered
 unless something is still to pay. Every rail is given the same amount: the balance.
+
+This builds payloads and says what to draw; it draws nothing (``invoicepub.qr`` does,
+when a page is written), so commands that only read the ledger stay quick.
 """
 
 from __future__ import annotations
@@ -13,33 +16,29 @@ from decimal import Decimal
 from ..figures import InvoiceFigures
 from ..model import Business, Client, Invoice
 from ..money import plain
-from ..qr import QrRequest
-from . import epc, hosted, pix, rf, spayd, swiss_qr, upi
+from ..qr import PaymentPartRequest, QrRequest, Request
+from . import epc, hosted, pix, spayd, swiss_qr, upi
 
-
+# Every QR rail, each a module with the same surface: NAME, ERROR_LEVEL, MAX_VERSION,
+# Config, applies, payee, account, reference and payload.
+QR_RAILS = (epc, swiss_qr, spayd, upi, pix)
 # Rails whose account is an IBAN (shown grouped by four).
-IBAN_RAILS = ("epc", swiss_qr.NAME, spayd.NAME)
+IBAN_RAILS = (epc.NAME, swiss_qr.NAME, spayd.NAME)
 
 
 @dataclass(frozen=True)
 class PaymentQr:
-    """One payment QR code: its rail, the text it carries and the same transfer in fields."""
+    """One payment QR code: its rail, the text it carries, the same transfer in fields and what to draw."""
 
     rail: str  # "epc"
     payload: str
-    error_level: str
-    max_version: int
     payee: str
     account: str
     bic: str | None
     amount: Decimal
     currency: str
     reference: str
-    picture: str | None = None  # a drawing the rail makes itself (the Swiss QR-bill's payment part)
-
-    @property
-    def request(self) -> QrRequest:
-        return QrRequest(self.payload, self.error_level, self.max_version)
+    request: Request  # the bare code, or for the Swiss QR-bill its whole payment part
 
 
 @dataclass(frozen=True)
@@ -57,10 +56,8 @@ class WaysToPay:
 
 def payment_reference(business: Business, invoice: Invoice) -> str:
     """The invoice number, or its ISO 11649 creditor reference when the business asks for ``rf``."""
-    bank = business.payment.bank_transfer
-    if bank is not None and bank.reference == "rf":
-        return rf.creditor_reference(invoice.number)
-    return invoice.number
+    bank = business.payment.epc
+    return epc.reference(bank, invoice.number) if bank is not None else invoice.number
 
 
 def ways_to_pay(business: Business, client: Client, invoice: Invoice, figures: InvoiceFigures) -> WaysToPay | None:
@@ -75,57 +72,30 @@ def ways_to_pay(business: Business, client: Client, invoice: Invoice, figures: I
     currency = invoice.currency
     number = invoice.number
     payment = business.payment
-    bank = payment.bank_transfer
-    reference = payment_reference(business, invoice)
+    configured = [(rail, getattr(payment, rail.NAME)) for rail in QR_RAILS]
+    fitting = [(rail, config) for rail, config in configured if config is not None and rail.applies(config, currency, client.country)]
+    # One invoice, one account: where the Swiss QR-bill fits (CH/LI clients) it replaces the EPC code.
+    if any(rail is swiss_qr for rail, _ in fitting):
+        fitting = [(rail, config) for rail, config in fitting if rail is not epc]
     qr_codes = []
-
-    swiss_fits = payment.swiss_qr is not None and swiss_qr.applies(payment.swiss_qr, currency, client.country)
-    if bank is not None and currency == epc.CURRENCY and not swiss_fits:
-        structured = bank.reference == "rf"
-        qr_codes.append(
-            PaymentQr(
-                rail="epc",
-                payload=epc.payload(
-                    name=business.payee_name,
-                    iban=bank.iban,
-                    bic=bank.bic,
-                    amount=amount,
-                    remittance=None if structured else number,
-                    reference=reference if structured else None,
-                ),
-                error_level=epc.ERROR_LEVEL,
-                max_version=epc.MAX_VERSION,
-                payee=business.payee_name,
-                account=bank.iban,
-                bic=bank.bic,
-                amount=amount,
-                currency=currency,
-                reference=reference,
-            )
-        )
-    # The other QR rails share one surface: applies, payee, account, reference, payload.
-    # Where the Swiss QR-bill fits there is no EPC code, so it always comes first.
-    for rail in (swiss_qr, spayd, upi, pix):
-        config = getattr(payment, rail.NAME)
-        if config is None or not rail.applies(config, currency, client.country):
-            continue
+    for rail, config in fitting:
         payee = rail.payee(config, business.name)
-        picture = None
+        payload = rail.payload(config, number=number, amount=amount, currency=currency, payee=payee)
         if rail is swiss_qr:
-            picture = swiss_qr.payment_part_svg(config, number=number, amount=amount, currency=currency, language=invoice.language)
+            request: Request = PaymentPartRequest(payload, swiss_qr.bill_language(invoice.language))
+        else:
+            request = QrRequest(payload, rail.ERROR_LEVEL, rail.MAX_VERSION)
         qr_codes.append(
             PaymentQr(
                 rail=rail.NAME,
-                payload=rail.payload(config, number=number, amount=amount, currency=currency, payee=payee),
-                error_level=rail.ERROR_LEVEL,
-                max_version=rail.MAX_VERSION,
+                payload=payload,
                 payee=payee,
                 account=rail.account(config),
-                bic=None,
+                bic=config.bic if rail is epc else None,
                 amount=amount,
                 currency=currency,
                 reference=rail.reference(config, number),
-                picture=picture,
+                request=request,
             )
         )
     fields = {"number": number, "amount": plain(amount, currency), "currency": currency, "client": client.id}
@@ -134,4 +104,4 @@ def ways_to_pay(business: Business, client: Client, invoice: Invoice, figures: I
         hosted_links.append(HostedLink("card", hosted.fill(payment.card_url, **fields)))
     if payment.paypal_url:
         hosted_links.append(HostedLink("paypal", hosted.fill(payment.paypal_url, **fields)))
-    return WaysToPay(qr_codes=tuple(qr_codes), reference=reference, links=tuple(hosted_links))
+    return WaysToPay(qr_codes=tuple(qr_codes), reference=payment_reference(business, invoice), links=tuple(hosted_links))
