@@ -120,7 +120,7 @@ def test_spanish_invoice_figures_and_language(built_sample):
     assert "IVA 21 % sobre 678,00 €" in text.replace("\xa0", " ")
     assert "142,38 €" in text and "14,70 €" in text  # 21 % of 678.00; 4 % of 367.50
     assert "Total 1.202,58 €" in text.replace("\xa0", " ")
-    assert "-156,83 €" in text.replace("\xa0", " ")  # IRPF 15 % of 1045.50 = 156.825 → 156.83
+    assert "\u2212156,83 €" in text.replace("\xa0", " ")  # IRPF 15 % of 1045.50 = 156.825 → 156.83, with U+2212
     assert "Importe pendiente 1.045,75 €" in text.replace("\xa0", " ")
     assert "2 de diciembre de 2026" in text  # issued 2 Nov + 30 days
     assert "Pendiente" in text
@@ -131,7 +131,7 @@ def test_english_invoice_with_payment_and_rebate(built_sample):
     text = text_of(html)
     assert '<html lang="en"' in html
     # 64 × 38.50 = 2464.00; 6 × 140 − 10 % = 756.00; rebate −150.00 → 3070.00; −5 % = 153.50 → 2916.50
-    for amount in ("€2,464.00", "€756.00", "-€150.00", "€3,070.00", "-€153.50", "€2,916.50", "-€1,000.00", "€1,916.50"):
+    for amount in ("€2,464.00", "€756.00", "\u2212€150.00", "€3,070.00", "\u2212€153.50", "€2,916.50", "\u2212€1,000.00", "€1,916.50"):
         assert amount in text, amount
     assert "Partially paid" in text
     assert "HF-20261025-7" in text  # the payment history

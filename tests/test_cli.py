@@ -368,3 +368,46 @@ def test_pay_takes_a_payment_on_an_empty_flow_list(site_copy):
     expected = before.replace("payments: []   # none yet\n", "payments: # none yet\n  - date: 2026-11-23\n    amount: 1045.75\n    method: bank transfer\n")
     assert path.read_text(encoding="utf-8") == expected
     assert "paid in full" in result.stdout  # the whole balance of 1045.75
+
+
+def test_new_writes_the_defaults_and_speaks_the_clients_language(site_copy):
+    # business.yml: tax 21 %, withholding 15 %; cafe-olivar (es) has no defaults of its own.
+    spanish = run_invoices(site_copy, "new", "cafe-olivar")
+    assert spanish.returncode == 0, spanish.stderr
+    text = (site_copy / spanish.stdout.strip()).read_text(encoding="utf-8")
+    assert text.startswith('# Factura 2026-011 para Café Olivar, S.L.\n# Rellene los conceptos y borre la línea "status: draft" para publicarla.\n')
+    assert "\nwithholding: 15%" in text and "\n    tax: 21%\n" in text
+    assert "# 30 días después de la fecha de emisión" in text
+    # harbour-finch (en) overrides both: tax 0 %, no withholding line at all.
+    english = run_invoices(site_copy, "new", "harbour-finch", "--number", "2026-050")
+    assert english.returncode == 0, english.stderr
+    text = (site_copy / english.stdout.strip()).read_text(encoding="utf-8")
+    assert text.startswith("# Invoice 2026-050 for Harbour & Finch Ltd.\n# Fill in the items")
+    assert "withholding" not in text.split("items:")[0] and "\n    tax: 0%\n" in text
+    assert run_invoices(site_copy, "check").returncode == 0
+
+
+def test_defaults_never_change_an_invoice_already_written(site_copy):
+    before = run_invoices(site_copy, "status").stdout
+    business = site_copy / "invoices/business.yml"
+    business.write_text(business.read_text(encoding="utf-8").replace("tax: 21%", "tax: 10%").replace("withholding: 15%", "withholding: 7%"), encoding="utf-8")
+    assert run_invoices(site_copy, "status").stdout == before
+
+
+@pytest.mark.parametrize(
+    "defaults, message",
+    [
+        ("defaults:\n  tax: 121%\n", "invoices/business.yml:{line}: tax: a percentage must be between 0% and 100%, got 121%"),
+        ("defaults:\n  tx: 21%\n", "invoices/business.yml:{line}: unknown field 'tx' in defaults (did you mean 'tax'?)"),
+    ],
+)
+def test_bad_defaults_are_refused(site_copy, defaults, message):
+    business = site_copy / "invoices/business.yml"
+    text = business.read_text(encoding="utf-8")
+    start = text.index("defaults:\n")
+    end = text.index("\n\n", start)
+    text = text[:start] + defaults.rstrip("\n") + text[end:]
+    business.write_text(text, encoding="utf-8")
+    line = text[:start].count("\n") + 2
+    result = run_invoices(site_copy, "check")
+    assert result.returncode == 1 and message.format(line=line) in result.stdout.splitlines()

@@ -15,8 +15,9 @@ HERE = Source("invoices/test.yml", 1)
 TODAY = datetime.date(2026, 11, 23)
 
 
-def item(price, quantity="1", tax="0", rate=None, amount=None):
+def item(price, quantity="1", tax="0", rate=None, amount=None, withholding=True):
     return LineItem(
+        withholding=withholding,
         description="x",
         quantity=D(quantity),
         unit=None,
@@ -149,3 +150,47 @@ def test_overpayment_is_a_credit_and_nothing_is_payable():
 def test_days_overdue():
     figures = compute(invoice(item("1.00"), due=datetime.date(2026, 11, 13)), TODAY)
     assert figures.days_overdue == 10
+
+
+def test_lines_kept_out_of_withholding():
+    # Design 1000.00 at 21 % subject to IRPF; costs paid in the client's name ("suplidos")
+    # 150.00 at 0 %, kept out of the withholding base; IRPF 15 %.
+    figures = compute(invoice(item("1000.00", tax="0.21"), item("150.00", withholding=False), withholding=D("0.15")), TODAY)
+    assert figures.subtotal == D("1150.00")
+    assert [group.tax for group in figures.tax_groups] == [D("0.00"), D("210.00")]  # 0 %, then 1000.00 × 21 %
+    assert figures.total == D("1360.00")  # 1150.00 + 210.00
+    assert figures.withholding == D("150.00")  # 15 % of 1000.00 only (it would be 172.50 on 1150.00)
+    assert figures.amount_due == D("1210.00")  # 1360.00 − 150.00
+
+
+def test_withholding_groups_share_one_tax_line_per_rate():
+    # 1000.00 subject and 100.00 not subject, both at 21 %, invoice discount 5 %, IRPF 15 %:
+    # discounts per group: 50.00 and 5.00 → bases 950.00 and 95.00;
+    # tax once for the rate: round((950.00 + 95.00) × 0.21) = round(219.45) = 219.45;
+    # total = 1045.00 + 219.45 = 1264.45; withholding = round(950.00 × 0.15) = 142.50;
+    # amount due = 1264.45 − 142.50 = 1121.95.
+    figures = compute(
+        invoice(item("1000.00", tax="0.21"), item("100.00", tax="0.21", withholding=False), discount=D("0.05"), withholding=D("0.15")),
+        TODAY,
+    )
+    assert len(figures.tax_groups) == 1
+    group = figures.tax_groups[0]
+    assert (group.net, group.discount, group.base, group.tax) == (D("1100.00"), D("55.00"), D("1045.00"), D("219.45"))
+    assert (figures.total, figures.withholding, figures.amount_due) == (D("1264.45"), D("142.50"), D("1121.95"))
+
+
+def test_the_discount_is_rounded_per_withholding_group():
+    # 0.10 subject and 0.10 not subject at 0 %, invoice discount 25 %:
+    # per group round(0.10 × 0.25) = round(0.025) = 0.03 (half up), twice → 0.06 off,
+    # where one rounding of 0.20 × 0.25 = 0.05 would give 0.05 (SPEC §2 step 3 groups by both).
+    figures = compute(invoice(item("0.10"), item("0.10", withholding=False), discount=D("0.25"), withholding=D("0.15")), TODAY)
+    assert figures.discount == D("0.06")
+    assert figures.total == D("0.14")
+    assert figures.withholding == D("0.01")  # round(0.07 × 0.15) = round(0.0105) = 0.01
+
+
+def test_the_largest_numbers_stay_exact():
+    # 999999999999.999999999999 × 999999999999.999999999999 needs 48 digits; rounded to cents:
+    # (10^12 − 10^-12)^2 = 10^24 − 2 + 10^-24 → 999999999999999999999998.00
+    figures = compute(invoice(item("999999999999.999999999999", quantity="999999999999.999999999999")), TODAY)
+    assert figures.total == D("999999999999999999999998.00")

@@ -338,3 +338,38 @@ def test_an_iqd_invoice_keeps_three_decimals(tmp_path):
     invoice = load_ledger(tmp_path).invoices[0]
     # 3 × 10.0005 = 30.0015 → 30.002 (half up, three decimals)
     assert compute(invoice, datetime.date(2026, 11, 23)).total == Decimal("30.002")
+
+
+@pytest.mark.parametrize(
+    "logo, expected",
+    [
+        ("images/missing.svg", "invoices/business.yml:5: logo: no file docs/images/missing.svg"),
+        ("../invoices/business.yml", "invoices/business.yml:5: logo: '../invoices/business.yml' must be a path inside docs/"),
+        ("/etc/passwd", "invoices/business.yml:5: logo: '/etc/passwd' must be a path inside docs/"),
+        ("index.md", "invoices/business.yml:5: logo: 'index.md' is not an image"),
+    ],
+)
+def test_the_logo_is_an_image_inside_docs(tmp_path, logo, expected):
+    write_files(tmp_path, {"docs/index.md": "# Home\n", "docs/images/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    problems = problems_of(tmp_path, {"invoices/business.yml": BUSINESS + f"logo: {logo}\n", "invoices/a.yml": INVOICE})
+    assert expected in [p[: len(expected)] for p in problems], problems
+
+
+def test_a_logo_inside_docs_is_kept(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "docs/images/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+            "invoices/business.yml": BUSINESS + "logo: images/logo.svg\n",
+            "invoices/clients/acme.yml": CLIENT,
+            "invoices/a.yml": INVOICE.replace("unit_price: 100.00", "unit_price: 100.00\n    withholding: false"),
+        },
+    )
+    ledger = load_ledger(tmp_path)
+    assert ledger.business.logo == "images/logo.svg"
+    assert ledger.invoices[0].items[0].withholding is False
+
+
+def test_withholding_on_an_item_is_true_or_false(tmp_path):
+    problems = problems_of(tmp_path, {"invoices/a.yml": INVOICE.replace("unit_price: 100.00", "unit_price: 100.00\n    withholding: no way")})
+    assert "invoices/a.yml:7: withholding: expected true or false, got 'no way'" in problems

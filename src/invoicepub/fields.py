@@ -203,6 +203,13 @@ def percentage_or_amount(value: Any, raw: str | None) -> tuple[str, Decimal]:
     return ("amount", amount)
 
 
+def boolean(value: Any, raw: str | None) -> bool:
+    """``true`` or ``false``."""
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {raw if raw is not None else value!r}")
+    return value
+
+
 def date(value: Any, raw: str | None) -> datetime.date:
     """A calendar date written YYYY-MM-DD."""
     if is_date(value):

@@ -5,10 +5,11 @@ the spec names, and nowhere else:
 
 1. line net = round(quantity × unit price − line discount)
 2. subtotal = Σ line nets
-3. per tax rate: invoice discount = round(group net × discount); taxable base = group net − that
-4. tax per rate = round(taxable base × rate), once per rate
+3. lines grouped by tax rate and by whether they are subject to withholding:
+   invoice discount = round(group net × discount); taxable base = group net − that
+4. tax per rate = round(Σ taxable bases at that rate × rate), once per rate
 5. total = Σ bases + Σ taxes
-6. withholding = round(Σ bases × withholding rate)
+6. withholding = round(Σ bases of the groups subject to withholding × withholding rate)
 7. amount due = total − withholding; paid = Σ payments; balance = amount due − paid
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from .model import Invoice, LineItem
 from .money import round_money
@@ -45,13 +46,14 @@ class LineFigures:
 
 @dataclass(frozen=True)
 class TaxGroup:
-    """The lines that share a tax rate, after the invoice-level discount."""
+    """The lines that share a tax rate, after the invoice-level discount (one tax line on the page)."""
 
     rate: Decimal
     net: Decimal
     discount: Decimal
     base: Decimal
     tax: Decimal
+    withholding_base: Decimal  # the part of ``base`` subject to withholding
 
 
 @dataclass(frozen=True)
@@ -94,28 +96,46 @@ def line_figures(item: LineItem, currency: str) -> LineFigures:
     return LineFigures(item=item, gross=gross, discount=discount, net=round_money(gross - discount, currency))
 
 
+# Quantities and prices have at most 12 digits on each side of the point (fields.number):
+# 60 significant digits keep every product and sum exact, where the default 28 would round.
+PRECISION = 60
+
+
 def compute(invoice: Invoice, today: datetime.date) -> InvoiceFigures:
     """All figures of ``invoice`` as of ``today``."""
+    with localcontext() as context:
+        context.prec = PRECISION
+        return _compute(invoice, today)
+
+
+def _compute(invoice: Invoice, today: datetime.date) -> InvoiceFigures:
     currency = invoice.currency
     lines = tuple(line_figures(item, currency) for item in invoice.items)
     subtotal = sum((line.net for line in lines), ZERO)
 
-    nets_by_rate: dict[Decimal, Decimal] = {}
+    # Step 3: the invoice discount is rounded once per (rate, subject to withholding) group.
+    nets: dict[tuple[Decimal, bool], Decimal] = {}
     for line in lines:
-        rate = line.item.tax_rate.normalize()
-        nets_by_rate[rate] = nets_by_rate.get(rate, ZERO) + line.net
+        key = (line.item.tax_rate.normalize(), line.item.withholding)
+        nets[key] = nets.get(key, ZERO) + line.net
     discount_rate = invoice.discount_rate or ZERO
+    discounts = {key: round_money(net * discount_rate, currency) for key, net in nets.items()}
     groups = []
-    for rate in sorted(nets_by_rate):
-        net = nets_by_rate[rate]
-        discount = round_money(net * discount_rate, currency)
+    for rate in sorted({rate for rate, _ in nets}):
+        keys = [key for key in nets if key[0] == rate]
+        net = sum((nets[key] for key in keys), ZERO)
+        discount = sum((discounts[key] for key in keys), ZERO)
         base = net - discount
-        groups.append(TaxGroup(rate=rate, net=net, discount=discount, base=base, tax=round_money(base * rate, currency)))
+        subject = sum((nets[key] - discounts[key] for key in keys if key[1]), ZERO)
+        groups.append(
+            TaxGroup(rate=rate, net=net, discount=discount, base=base, tax=round_money(base * rate, currency), withholding_base=subject)
+        )
 
     taxable_base = sum((group.base for group in groups), ZERO)
     tax = sum((group.tax for group in groups), ZERO)
     total = taxable_base + tax
-    withholding = round_money(taxable_base * (invoice.withholding_rate or ZERO), currency)
+    withholding_base = sum((group.withholding_base for group in groups), ZERO)
+    withholding = round_money(withholding_base * (invoice.withholding_rate or ZERO), currency)
     amount_due = total - withholding
     paid = round_money(sum((payment.amount for payment in invoice.payments), ZERO), currency)
     balance = amount_due - paid

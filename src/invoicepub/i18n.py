@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import NumberPattern, format_decimal, format_percent, get_currency_symbol
 
 from .money import minor_units
 
@@ -108,6 +110,13 @@ LABELS: dict[str, dict[str, str]] = {
         "add_all_to_calendar": "Add all due dates to your calendar",
         "calendar_summary": "Invoice {number} due: {amount} ({business})",
         "calendar_description": "Invoice {number}: {amount} to pay.\nInvoice, payment details and QR code: {link}",
+        "new.header": "Invoice {number} for {client}",
+        "new.publish": 'Fill in the items, then delete the "status: draft" line to publish it.',
+        "new.due": "{days} days after the issue date",
+        "new.withholding": "income tax withheld (defaults in business.yml or the client's file)",
+        "new.items": "One entry per line of the invoice. quantity defaults to 1; unit, discount and tax are optional.",
+        "new.placeholder": "Describe the work",
+        "new.thanks": "Thank you!",
     },
     "es": {
         "invoice": "Factura",
@@ -204,6 +213,13 @@ LABELS: dict[str, dict[str, str]] = {
         "add_all_to_calendar": "Añadir todos los vencimientos a su calendario",
         "calendar_summary": "Vence la factura {number}: {amount} ({business})",
         "calendar_description": "Factura {number}: {amount} pendiente de pago.\nFactura, datos de pago y código QR: {link}",
+        "new.header": "Factura {number} para {client}",
+        "new.publish": 'Rellene los conceptos y borre la línea "status: draft" para publicarla.',
+        "new.due": "{days} días después de la fecha de emisión",
+        "new.withholding": "retención de IRPF (valores por defecto en business.yml o en la ficha del cliente)",
+        "new.items": "Una entrada por cada línea de la factura. quantity vale 1 por defecto; unit, discount y tax son opcionales.",
+        "new.placeholder": "Describa el trabajo",
+        "new.thanks": "¡Gracias por su confianza!",
     },
 }
 
@@ -220,8 +236,14 @@ class Formatter:
         return self.labels[key].format(**values) if values else self.labels[key]
 
     def money(self, amount: Decimal, currency: str) -> str:
-        """``€1,451.78`` in English, ``1451,78 €`` in Spanish; always the currency's minor units."""
-        return format_currency(amount, currency, locale=self.locale)
+        """``€1,451.78`` / ``CHF 4,550.00`` in English, ``1.451,78 €`` in Spanish, ``−€3,000.00`` when negative.
+
+        Always ISO 4217's minor units (CLDR shows RSD without decimals), CLDR's currency
+        spacing between a currency code and the digits (which Babel does not apply by
+        itself), the minus sign U+2212, and never a negative zero.
+        """
+        digits = minor_units(currency)
+        return format_money(amount, currency, self.locale, digits, digits)
 
     def number(self, value: Decimal) -> str:
         """A quantity as written: ``10``, ``1.5``, never padded."""
@@ -229,9 +251,8 @@ class Formatter:
 
     def unit_price(self, amount: Decimal, currency: str) -> str:
         """A unit price keeps extra decimals when it has them (``€0.125``)."""
-        if -amount.normalize().as_tuple().exponent <= minor_units(currency):
-            return self.money(amount, currency)
-        return format_currency(amount, currency, locale=self.locale, decimal_quantization=False)
+        digits = minor_units(currency)
+        return format_money(amount, currency, self.locale, digits, max(digits, -amount.normalize().as_tuple().exponent))
 
     def rate(self, fraction: Decimal) -> str:
         """A rate as a percentage: ``21%`` / ``21 %``, ``10.5%``."""
@@ -246,6 +267,50 @@ class Formatter:
 
     def short_date(self, day: datetime.date) -> str:
         return format_date(day, format="medium", locale=self.locale)
+
+
+def format_money(amount: Decimal, currency: str, locale: Locale | str, least: int | None = None, most: int | None = None) -> str:
+    """An amount in the locale's currency format with ``least``–``most`` decimals (default: ISO 4217's).
+
+    See ``Formatter.money``: CLDR currency spacing, U+2212 for negatives, no negative zero.
+    """
+    locale = Locale.parse(locale)
+    digits = minor_units(currency)
+    least = digits if least is None else least
+    most = least if most is None else most
+    pattern: NumberPattern = copy.copy(locale.currency_formats["standard"])
+    pattern.frac_prec = (least, most)
+    if amount.quantize(Decimal(1).scaleb(-most)) == 0:
+        amount = abs(amount)  # -0.001 rounds to zero, which has no sign
+    text = pattern.apply(amount, locale, currency=currency, currency_digits=False)
+    text = _currency_spacing(text, get_currency_symbol(currency, locale=locale))
+    return text.replace("-", MINUS_SIGN).replace(locale.number_symbols["latn"]["minusSign"], MINUS_SIGN)
+
+
+MINUS_SIGN = "\u2212"  # read as "minus" by screen readers; a hyphen is not
+_NO_BREAK_SPACE = "\u00a0"
+
+
+def _currency_spacing(text: str, symbol: str) -> str:
+    """CLDR's currencySpacing: a no-break space between a currency code and an adjacent digit.
+
+    The rule inserts it where the symbol's character next to the number is neither a
+    symbol nor a space (``CHF``, ``US$`` ends in ``$``: no space) and the number's
+    character next to it is a digit: ``CHF4,550.00`` → ``CHF 4,550.00``.
+    """
+    at = text.find(symbol)
+    if at < 0:
+        return text
+    end = at + len(symbol)
+    if end < len(text) and _is_letter_like(symbol[-1]) and text[end].isdigit():
+        return text[:end] + _NO_BREAK_SPACE + text[end:]
+    if at > 0 and _is_letter_like(symbol[0]) and text[at - 1].isdigit():
+        return text[:at] + _NO_BREAK_SPACE + text[at:]
+    return text
+
+
+def _is_letter_like(char: str) -> bool:
+    return unicodedata.category(char)[0] not in ("S", "Z")
 
 
 @lru_cache(maxsize=None)

@@ -17,7 +17,7 @@ from typing import Any
 from . import fields as f
 from .fields import Field, read_fields
 from .load_payment import read_payment_options
-from .model import Business, Client, Invoice, Ledger, LineItem, Payment, Support
+from .model import Business, Client, Defaults, Invoice, Ledger, LineItem, Payment, Support
 from .money import fits_minor_units, is_currency, minor_units
 from .problems import Problems, Source
 from .source import YamlList, YamlMap, read_yaml
@@ -44,7 +44,16 @@ BUSINESS_FIELDS = {
     "payment_terms_days": Field(f.whole_number(0)),
     "payment": _nested,
     "support": _nested,
+    "logo": Field(f.text),
+    "defaults": _nested,
 }
+# What `invoices new` writes into a new invoice (a client's own defaults win, key by key).
+DEFAULTS_FIELDS = {
+    "tax": Field(lambda value, raw: (f.percentage(value, raw), value.strip())[1]),
+    "withholding": Field(lambda value, raw: (f.percentage(value, raw), value.strip())[1]),
+}
+LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
+DOCS_DIR = "docs"
 SUPPORT_FIELDS = {
     "email": Field(f.email),
     "phone": Field(f.text),
@@ -60,6 +69,7 @@ CLIENT_FIELDS = {
     "language": Field(f.language),
     "currency": Field(f.currency),
     "link_version": Field(f.whole_number(1)),
+    "defaults": _nested,
 }
 INVOICE_FIELDS = {
     "number": Field(f.identifier, required=True),
@@ -82,6 +92,7 @@ ITEM_FIELDS = {
     "unit_price": Field(f.number, required=True),
     "discount": Field(f.percentage_or_amount),
     "tax": Field(f.percentage),
+    "withholding": Field(f.boolean),
 }
 PAYMENT_RECORD_FIELDS = {
     "date": Field(f.date, required=True),
@@ -171,10 +182,14 @@ def _read_business(path: Path, root: Path, problems: Problems) -> Business | Non
     # The ways to pay have their own fields, checked by the payment rails: see load_payment.
     payment = read_payment_options(data, values.pop("payment", None), rel, values["name"], problems)
     support_values = read_fields(values.pop("support"), SUPPORT_FIELDS, rel, data.line_of("support"), "support", problems) if "support" in values else {}
+    defaults = _read_defaults(data, values.pop("defaults", None), rel, problems)
+    if "logo" in values and not _logo_exists(values["logo"], root, Source(rel, data.line_of("logo")), problems):
+        del values["logo"]
     business = Business(
         source=Source(rel, data.line),
         payment=payment,
         support=Support(**(support_values or {})),
+        defaults=defaults,
         **values,
     )
     return business
@@ -188,7 +203,30 @@ def _read_client(path: Path, client_id: str, root: Path, business: Business | No
         return None
     values.setdefault("language", business.language if business else "en")
     values.setdefault("currency", business.currency if business else "EUR")
+    values["defaults"] = _read_defaults(data, values.pop("defaults", None), rel, problems)
     return Client(id=client_id, source=Source(rel, data.line), **values)
+
+
+def _read_defaults(data: YamlMap, node: Any, rel: str, problems: Problems) -> Defaults:
+    if node is None:
+        return Defaults()
+    values = read_fields(node, DEFAULTS_FIELDS, rel, data.line_of("defaults"), "defaults", problems)
+    return Defaults(**(values or {}))
+
+
+def _logo_exists(logo: str, root: Path, at: Source, problems: Problems) -> bool:
+    """The logo is an image file inside ``docs/`` (it is published with the public pages)."""
+    docs = (root / DOCS_DIR).resolve()
+    path = (root / DOCS_DIR / logo).resolve()
+    if docs not in path.parents or logo.startswith("/"):
+        problems.add(at, f"logo: {logo!r} must be a path inside {DOCS_DIR}/, such as images/logo.svg")
+    elif path.suffix.lower() not in LOGO_SUFFIXES:
+        problems.add(at, f"logo: {logo!r} is not an image ({', '.join(LOGO_SUFFIXES)})")
+    elif not path.is_file():
+        problems.add(at, f"logo: no file {DOCS_DIR}/{logo}")
+    else:
+        return True
+    return False
 
 
 def _read_invoice(
@@ -248,6 +286,7 @@ def _read_invoice(
                 discount_amount=off if kind == "amount" else None,
                 tax_rate=item_values.get("tax", f.number(0, None)),
                 source=Source(rel, line),
+                withholding=item_values.get("withholding", True),
             )
         )
     payment_records = []

@@ -49,6 +49,18 @@ class Support:
 
 
 @dataclass(frozen=True)
+class Defaults:
+    """What ``invoices new`` writes into a new invoice: the items' tax and the invoice's withholding."""
+
+    tax: str | None = None  # as written: "21%"
+    withholding: str | None = None  # as written: "15%"
+
+    def over(self, fallback: "Defaults") -> "Defaults":
+        """These defaults, each one missing taken from ``fallback``."""
+        return Defaults(tax=self.tax or fallback.tax, withholding=self.withholding or fallback.withholding)
+
+
+@dataclass(frozen=True)
 class Business:
     """Who issues the invoices (``invoices/business.yml``)."""
 
@@ -66,6 +78,8 @@ class Business:
     payment_terms_days: int = 30
     payment: PaymentOptions = field(default_factory=PaymentOptions)
     support: Support = field(default_factory=Support)
+    logo: str | None = None  # an image under docs/, as a path relative to docs/
+    defaults: Defaults = field(default_factory=Defaults)
 
     @property
     def payee_name(self) -> str:
@@ -89,6 +103,7 @@ class Client:
     address: str | None = None
     country: str | None = None
     link_version: int = 1
+    defaults: Defaults = field(default_factory=Defaults)
 
 
 @dataclass(frozen=True)
@@ -103,6 +118,7 @@ class LineItem:
     discount_amount: Decimal | None  # an amount off the line
     tax_rate: Decimal  # a fraction: 0.21 for "21%"
     source: Source
+    withholding: bool = True  # False keeps the line out of the withholding base (Spain's "suplidos")
 
 
 @dataclass(frozen=True)

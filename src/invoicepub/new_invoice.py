@@ -2,41 +2,33 @@
 
 The file starts as a draft with one placeholder item, so that the site still builds
 and nothing is published until the owner fills it in and removes ``status: draft``.
+The defaults of ``business.yml`` and the client's file (tax, withholding) are written
+into it explicitly: the file is the record, and a later change of defaults never
+changes an invoice already written.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-import string
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .i18n import formatter
 from .load import INVOICES_DIR
 from .model import Ledger
 from .numbering import next_number
+from .source import yaml_scalar
 
-TEMPLATE = string.Template(
-    """\
-# Invoice $number — $client_name
-# Fill in the items, then delete the "status: draft" line to publish it.
-number: "$number"
-client: $client
-issued: $issued
-due: $due            # $terms days after the issue date
-status: draft
-currency: $currency
-${withholding_line}\
-items:
-  # One entry per line of the invoice. quantity defaults to 1; unit, discount and tax are optional.
-  - description: Describe the work
-    quantity: 1
-    unit: h
-    unit_price: 0.00
-    tax: $tax
-    # discount: 10%
-# notes: "Thank you!"
-"""
+# The new file is YAML, written from a template whose comments are in the client's language.
+_templates = Environment(
+    loader=PackageLoader("invoicepub", "templates"),
+    autoescape=False,  # YAML, not HTML: values are quoted for YAML by yaml_scalar instead
+    keep_trailing_newline=True,
+    undefined=StrictUndefined,
 )
 
 
@@ -60,23 +52,23 @@ def plan_new_invoice(
         number = next_number(((invoice.number, invoice.issued) for invoice in ledger.invoices), today)
     elif number in taken:
         raise ValueError(f"invoice number {number!r} already exists")
-    previous = sorted(
-        (invoice for invoice in ledger.invoices if invoice.client_id == client_id), key=lambda invoice: invoice.issued
-    )
-    last = previous[-1] if previous else None
-    tax = _percent_text(last.items[0].tax_rate) if last else "0%"
-    withholding = f"withholding: {_percent_text(last.withholding_rate)}\n" if last and last.withholding_rate else ""
+    defaults = client.defaults.over(ledger.business.defaults)
     terms = ledger.business.payment_terms_days
-    text = TEMPLATE.substitute(
-        number=number,
-        client=client_id,
+    fmt = formatter(client.language)
+    text = _templates.get_template("new-invoice.yml").render(
+        label=fmt.label,
+        number_text=number,
         client_name=client.name,
+        terms=terms,
+        number=yaml_scalar(number, always_quote=True),
+        client=yaml_scalar(client_id),
         issued=today.isoformat(),
         due=(today + datetime.timedelta(days=terms)).isoformat(),
-        terms=terms,
         currency=client.currency,
-        withholding_line=withholding,
-        tax=tax,
+        tax=defaults.tax or "0%",
+        withholding=defaults.withholding if defaults.withholding and _percent(defaults.withholding) else None,
+        placeholder=yaml_scalar(fmt.label("new.placeholder")),
+        thanks=yaml_scalar(fmt.label("new.thanks"), always_quote=True),
     )
     path = Path(root) / INVOICES_DIR / str(today.year) / f"{_file_name(number)}.yml"
     if path.exists():
@@ -84,9 +76,10 @@ def plan_new_invoice(
     return NewInvoice(number=number, path=path, text=text)
 
 
-def _percent_text(fraction) -> str:
-    percent = (fraction * 100).normalize()
-    return f"{percent:f}%"
+def _percent(text: str) -> Decimal:
+    return Decimal(text.strip().rstrip("%"))
+
+
 
 
 def _file_name(number: str) -> str:

@@ -10,11 +10,12 @@ which is why this works on the text, guided by the YAML parser's positions.
 from __future__ import annotations
 
 import datetime
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 import yaml
+
+from .source import yaml_scalar
 
 
 @dataclass(frozen=True)
@@ -25,22 +26,12 @@ class NewPayment:
     reference: str | None = None
 
 
-def _scalar(value: str) -> str:
-    """``value`` as a YAML scalar: plain when YAML reads it back as the same string, else quoted."""
-    try:
-        if yaml.safe_load(f"k: {value}") == {"k": value}:
-            return value
-    except yaml.YAMLError:
-        pass
-    return json.dumps(value, ensure_ascii=False)
-
-
 def _entry_lines(payment: NewPayment, dash_indent: int, key_indent: int) -> list[str]:
     fields = [("date", payment.date.isoformat()), ("amount", payment.amount_text)]
     if payment.method:
-        fields.append(("method", _scalar(payment.method)))
+        fields.append(("method", yaml_scalar(payment.method)))
     if payment.reference:
-        fields.append(("reference", _scalar(payment.reference)))
+        fields.append(("reference", yaml_scalar(payment.reference)))
     lines = []
     for index, (key, value) in enumerate(fields):
         if index == 0:

@@ -9,6 +9,7 @@ stays ``1.005``. Duplicate keys, unknown tags and alias bombs are problems, not 
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -204,6 +205,17 @@ def _nesting_over_limit(text: str) -> int | None:
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
     return None
+
+
+def yaml_scalar(value: str, always_quote: bool = False) -> str:
+    """``value`` written as a YAML scalar: plain when YAML reads it back as the same text, else quoted."""
+    if not always_quote:
+        try:
+            if yaml.safe_load(f"k: {value}") == {"k": value}:
+                return value
+        except yaml.YAMLError:
+            pass
+    return json.dumps(value, ensure_ascii=False)
 
 
 def is_date(value: Any) -> bool:
