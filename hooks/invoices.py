@@ -117,6 +117,12 @@ def on_post_build(*, config: MkDocsConfig) -> None:
             _qr_cache.prune()
 
 
+def on_build_error(*, error: Exception) -> None:
+    # A failed build skips on_post_build: stop the QR workers here, or they outlive the build.
+    if _qr_cache is not None:
+        _qr_cache.cancel()
+
+
 def on_serve(server, *, config: MkDocsConfig, builder):
     # Rebuild when an invoice, a client or the business file changes.
     server.watch(str(Path(config.config_file_path).parent / INVOICES_DIR))
