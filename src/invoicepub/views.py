@@ -238,7 +238,7 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
     )
 
     qr_codes = tuple(_qr_view(fmt, qr, qr_cache) for qr in entry.ways.qr_codes) if entry.ways else ()
-    bank, buttons = bank_and_buttons(business, entry.ways, fmt)
+    bank, buttons = bank_and_buttons(entry.ways, fmt)
 
     return InvoicePage(
         language=invoice.language,
@@ -337,18 +337,18 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
     )
 
 
-def bank_and_buttons(business: Business, ways: WaysToPay | None, fmt: Formatter) -> tuple[BankView | None, tuple[ButtonView, ...]]:
+def bank_and_buttons(ways: WaysToPay | None, fmt: Formatter) -> tuple[BankView | None, tuple[ButtonView, ...]]:
     """The bank details to quote and the hosted payment buttons, when something is to pay."""
     if ways is None:
         return None, ()
-    details = business.payment.bank_transfer
+    account = ways.account
     bank = None
-    if details is not None:
+    if account is not None:
         bank = BankView(
-            account_holder=business.payee_name,
-            iban=group_by_four(details.iban),
-            bic=details.bic,
-            reference=ways.reference,
+            account_holder=account.holder,
+            iban=group_by_four(account.iban),
+            bic=account.bic,
+            reference=account.reference,
         )
     buttons = tuple(
         ButtonView(fmt.label("pay_by_card" if link.kind == "card" else "pay_with_paypal"), link.url, link.kind)

@@ -48,9 +48,19 @@ class HostedLink:
 
 
 @dataclass(frozen=True)
+class BankAccount:
+    """The one account a transfer of this invoice goes to, and the reference to quote."""
+
+    holder: str
+    iban: str
+    bic: str | None
+    reference: str
+
+
+@dataclass(frozen=True)
 class WaysToPay:
     qr_codes: tuple[PaymentQr, ...]
-    reference: str  # what the client quotes on a transfer
+    account: BankAccount | None  # the bank details shown beside the codes
     links: tuple[HostedLink, ...]
 
 
@@ -104,4 +114,18 @@ def ways_to_pay(business: Business, client: Client, invoice: Invoice, figures: I
         hosted_links.append(HostedLink("card", hosted.fill(payment.card_url, **fields)))
     if payment.paypal_url:
         hosted_links.append(HostedLink("paypal", hosted.fill(payment.paypal_url, **fields)))
-    return WaysToPay(qr_codes=tuple(qr_codes), reference=payment_reference(business, invoice), links=tuple(hosted_links))
+    return WaysToPay(qr_codes=tuple(qr_codes), account=_account(business, invoice, qr_codes), links=tuple(hosted_links))
+
+
+def _account(business: Business, invoice: Invoice, qr_codes: list[PaymentQr]) -> BankAccount | None:
+    """One invoice, one account: the account of the IBAN code shown (the Swiss QR-bill's, with its
+    QR or RF reference; SPAYD's, with the variable symbol), else the business's bank transfer."""
+    shown = next((qr for qr in qr_codes if qr.rail in IBAN_RAILS), None)
+    if shown is not None:
+        return BankAccount(holder=shown.payee, iban=shown.account, bic=shown.bic, reference=shown.reference)
+    bank = business.payment.epc
+    if bank is None:
+        return None
+    return BankAccount(
+        holder=epc.payee(bank, business.name), iban=bank.iban, bic=bank.bic, reference=payment_reference(business, invoice)
+    )
