@@ -10,11 +10,12 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formatdate, make_msgid
 from typing import Mapping
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from .i18n import formatter
 from .links import absolute
@@ -25,9 +26,11 @@ from .views import bank_and_buttons
 TLS_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
+# Reminders are text/plain, written as they are (HTML-escaping would show "&amp;" to the
+# client); a template ending in .html or .xml is escaped, should one be added.
 _templates = Environment(
     loader=PackageLoader("invoicepub", "templates"),
-    autoescape=False,
+    autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=False),
     keep_trailing_newline=True,
     undefined=StrictUndefined,
 )
@@ -76,7 +79,7 @@ def compose(reminder: Reminder, site: Site, *, site_url: str | None, sender: str
     fmt = formatter(client.language)
     amount = fmt.money(figures.balance, invoice.currency)
     due = fmt.date(invoice.due)
-    bank, buttons = bank_and_buttons(entry.ways, fmt)
+    bank, buttons = bank_and_buttons(business, entry.ways, fmt)
     body = _templates.get_template(f"reminder.{client.language}.txt").render(
         kind=reminder.kind,
         greeting=client.contact or client.name,
@@ -88,12 +91,13 @@ def compose(reminder: Reminder, site: Site, *, site_url: str | None, sender: str
         link=absolute(site_url, entry.path),
         bank=bank,
         buttons=buttons,
-        qr_shown=bool(entry.ways and entry.ways.qr_codes),  # never mention a code the page lacks
         support_phone=business.support.phone or business.phone,
     )
     message = EmailMessage()
-    message["From"] = formataddr((business.name, sender))
-    message["To"] = formataddr((client.contact or client.name, client.email))
+    # Address objects, not formataddr(): a name with "<", "," or ";" and a character outside
+    # ASCII would otherwise be written unquoted, and read as other addresses.
+    message["From"] = Address(display_name=business.name, addr_spec=sender)
+    message["To"] = Address(display_name=client.contact or client.name, addr_spec=client.email)
     reply_to = business.support.email or business.email
     if reply_to:
         message["Reply-To"] = reply_to
