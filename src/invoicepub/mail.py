@@ -79,7 +79,7 @@ def compose(reminder: Reminder, site: Site, *, site_url: str | None, sender: str
     fmt = formatter(client.language)
     amount = fmt.money(figures.balance, invoice.currency)
     due = fmt.date(invoice.due)
-    bank, buttons = bank_and_buttons(business, entry.ways, fmt)
+    bank, buttons = bank_and_buttons(entry.ways, fmt)
     body = _templates.get_template(f"reminder.{client.language}.txt").render(
         kind=reminder.kind,
         greeting=client.contact or client.name,
@@ -91,6 +91,7 @@ def compose(reminder: Reminder, site: Site, *, site_url: str | None, sender: str
         link=absolute(site_url, entry.path),
         bank=bank,
         buttons=buttons,
+        qr_shown=bool(entry.ways and entry.ways.qr_codes),  # never mention a code the page lacks
         support_phone=business.support.phone or business.phone,
     )
     message = EmailMessage()
