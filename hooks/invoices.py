@@ -9,8 +9,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import jinja2
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -99,7 +102,22 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     return ""
 
 
+def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    # Text stays text (SPEC §3): every template, ours and Material's, escapes what it shows.
+    # No template is compiled before this event, so each one is compiled with escaping on.
+    env.autoescape = True
+    # An override that changes a theme partial for private pages only includes the theme's
+    # own partial for every other page as "theme/<name>".
+    custom_dir = Path(config.theme.custom_dir).resolve() if config.theme.custom_dir else None
+    theme_dirs = [d for d in config.theme.dirs if custom_dir is None or Path(d).resolve() != custom_dir]
+    env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(theme_dirs)})])
+    return env
+
+
+@event_priority(-100)  # after every plugin: Material's search rewrites page.content in this event
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict:
+    # A page's body is HTML that Markdown made: shown as it is, not escaped a second time.
+    page.content = Markup(page.content) if page.content is not None else None
     context["invoice_problems"] = list(_problems)
     entry = _pages.get(page.file.src_uri)
     if isinstance(entry, InvoiceEntry):

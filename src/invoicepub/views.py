@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-import markdown as markdown_lib
+from markupsafe import Markup
 
 from . import calendar
 from .figures import OVERDUE, PAID, VOID
@@ -20,6 +20,7 @@ from .jsonld import invoice_jsonld
 from .model import Business, Client
 from .payments.ways import IBAN_RAILS, PaymentQr, WaysToPay
 from .qr import QrCache
+from .rich_text import markdown_to_html
 from .site import ClientEntry, InvoiceEntry, Site
 
 
@@ -70,7 +71,7 @@ class PaymentRow:
 @dataclass(frozen=True)
 class QrView:
     rail: str
-    svg: str
+    svg: Markup  # our own drawing of the payload: shown as is
     alt: str
 
 
@@ -129,7 +130,7 @@ class InvoicePage:
     qr_codes: tuple[QrView, ...]
     bank: BankView | None
     buttons: tuple[ButtonView, ...]
-    notes_html: str
+    notes_html: Markup  # user Markdown made safe by rich_text
     support: SupportView | None
     jsonld: dict[str, Any]
     calendar_path: str  # the due date as .ics, or "" when nothing is due
@@ -260,7 +261,7 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         qr_codes=qr_codes,
         bank=bank,
         buttons=buttons,
-        notes_html=markdown_lib.markdown(invoice.notes) if invoice.notes else "",
+        notes_html=markdown_to_html(invoice.notes) if invoice.notes else Markup(""),
         support=_support(business, fmt, fmt.label("questions"), fmt.label("mail_subject", number=invoice.number)),
         jsonld=invoice_jsonld(invoice, figures, business, client),
         calendar_path=f"{entry.folder}/{calendar.INVOICE_FILE}" if figures.is_open else "",
@@ -378,7 +379,7 @@ def _qr_view(fmt: Formatter, qr: PaymentQr, qr_cache: QrCache) -> QrView:
         reference=qr.reference,
     )
     svg = qr_cache.svg(qr.request)
-    return QrView(rail=qr.rail, svg=svg, alt=alt)
+    return QrView(rail=qr.rail, svg=Markup(svg), alt=alt)
 
 
 def _summary(fmt: Formatter, entry: InvoiceEntry) -> Summary:
