@@ -1,0 +1,496 @@
+"""The privacy audit of a built site (SPEC §4): proof, before publishing, that nothing private is public.
+
+``audit_site`` reads a folder written by ``mkdocs build`` and reports every finding as
+``path: what`` (``path`` relative to the site folder). It checks that:
+
+* every HTML page under the private folders (``i/`` and ``c/``) carries, in its ``<head>``,
+  ``<meta name="robots" content="noindex, nofollow">``, ``<meta name="referrer" content="no-referrer">``
+  and a Content-Security-Policy ``<meta>`` that allows the page's own origin only
+  (``default-src 'self'``; ``frame-src``, ``object-src``, ``base-uri`` and ``form-action`` ``'none'``;
+  no fetch directive naming a host, a scheme or ``*``, only ``data:`` besides ``'self'``);
+* no public file (every file outside the private folders) holds a private token, a client's
+  name, contact, e-mail or tax id, or an invoice number (drafts included: their numbers are
+  private too);
+* ``sitemap.xml`` (and ``sitemap.xml.gz``) and ``search/search_index.json`` list no private page;
+* no page (public or private) and no stylesheet loads anything from another origin: ``src``
+  of scripts, images, frames, media and embeds, ``srcset``, ``<link>`` stylesheets, icons,
+  preloads, prefetches, preconnects and manifests, SVG ``href``, and CSS ``url()`` and
+  ``@import`` in ``<style>`` blocks, ``style`` attributes and ``.css`` files. A plain
+  ``<a href>`` to another site is navigation, not a load. Addresses on ``site_url``'s own
+  origin are the site's own.
+
+Where each private detail is looked for, to find every leak without crying wolf:
+
+* Private tokens (the folder names under ``i/`` and ``c/``) are looked for in every public
+  file, byte for byte, assets and binaries included: a 32-digit hex token never occurs by chance.
+* Names, contacts, e-mails, tax ids and invoice numbers are looked for in the *text* of
+  documents: HTML and XML (text and attribute values, entities decoded, via ``html.parser``),
+  JSON (every string, decoded), and other text files. They match as whole tokens, whatever the
+  case and however the whitespace is laid out: ``2026-004`` is not found inside ``2026-0041``
+  or ``12026-004``, and ``Acme`` not inside ``acme.example``.
+* Scripts, stylesheets, source maps and binary files (a theme's minified JavaScript is full of
+  short numbers and words) are searched for tokens and, with exact case, for client names, but
+  not for invoice numbers.
+* A detail shorter than four characters (an invoice numbered ``7``, a client called ``Jo``)
+  cannot be told apart from ordinary text and is not searched for; the summary says how many
+  were left out.
+
+Tokens in the output are shortened to their first eight characters, so the log of a
+publishing run never holds a working private link.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import io
+import json
+import re
+import unicodedata
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Iterator
+from urllib.parse import urlsplit
+
+from . import links
+from .model import Ledger
+
+PRIVATE_FOLDERS = (links.INVOICE_PREFIX, links.CLIENT_PREFIX)
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
+SEARCH_INDEX = "search/search_index.json"
+MIN_DETAIL_LENGTH = 4  # shorter details read like ordinary words and numbers
+SHORT_TOKEN = 8  # characters of a token shown in the output
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+MARKUP_SUFFIXES = HTML_SUFFIXES | {".xml", ".svg", ".rss", ".atom"}
+JSON_SUFFIXES = {".json", ".webmanifest"}
+TEXT_SUFFIXES = {".txt", ".ics", ".csv", ".md", ".vcf"}
+STYLESHEET_SUFFIXES = {".css"}
+MAX_GUNZIPPED = 64 * 1024 * 1024
+
+# What a Content-Security-Policy on a private page must say, and what its fetch directives may allow.
+CSP_REQUIRED = {
+    "default-src": {"'self'"},
+    "frame-src": {"'none'"},
+    "object-src": {"'none'"},
+    "base-uri": {"'none'"},
+    "form-action": {"'none'"},
+}
+CSP_SAFE_SOURCE = re.compile(
+    r"'(self|none|unsafe-inline|unsafe-eval|unsafe-hashes|strict-dynamic|report-sample|wasm-unsafe-eval)'"
+    r"|'(nonce|sha256|sha384|sha512)-[A-Za-z0-9+/_=-]+'|data:",
+    re.IGNORECASE,
+)
+
+# <link rel> values that make the browser fetch the target (as opposed to naming another page).
+LOADING_RELS = {
+    "stylesheet", "icon", "shortcut", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon",
+    "manifest", "preload", "modulepreload", "prefetch", "prerender", "preconnect", "dns-prefetch",
+}  # fmt: skip
+# Attributes whose value the browser fetches, per element.
+LOADING_ATTRIBUTES = {
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "input": ("src",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+    "feimage": ("href", "xlink:href"),
+}
+CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing that must not be published, in the file that holds it."""
+
+    path: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.what}"
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A private string: what it is (for the message) and its text."""
+
+    kind: str  # "client name", "invoice number", …
+    text: str
+
+
+@dataclass(frozen=True)
+class PrivateDetails:
+    """What no public file may hold, taken from the invoices the site was built from."""
+
+    names: tuple[Detail, ...]  # client names: searched in documents and, with exact case, in assets
+    details: tuple[Detail, ...]  # contacts, e-mails, tax ids, invoice numbers: documents only
+    too_short: int = 0  # details left out as too short to search for
+
+
+@dataclass
+class AuditReport:
+    findings: list[Finding] = field(default_factory=list)
+    private_pages: int = 0
+    public_files: int = 0
+    pages: int = 0  # HTML pages checked for loads from another origin
+    tokens: int = 0
+    details: PrivateDetails | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def summary(self) -> str:
+        details = self.details or PrivateDetails((), ())
+        skipped = f" ({details.too_short} too short to search for)" if details.too_short else ""
+        return (
+            f"audit ok: {self.private_pages} private pages carry the robots, referrer and Content-Security-Policy "
+            f"metas; {self.public_files} public files hold none of {self.tokens} private tokens and "
+            f"{len(details.names) + len(details.details)} client names, contacts and invoice numbers{skipped}; "
+            f"the sitemap and search index list no private page; none of {self.pages} pages loads from another origin"
+        )
+
+
+def private_details(ledger: Ledger) -> PrivateDetails:
+    """Every client's name, contact, e-mail and tax id, and every invoice number (drafts included)."""
+    names: dict[str, Detail] = {}
+    details: dict[str, Detail] = {}
+    short = set()
+    candidates = []
+    for client in ledger.clients.values():
+        candidates.append((names, Detail("client name", client.name)))
+        for kind, value in (("client contact", client.contact), ("client e-mail", client.email), ("client tax id", client.tax_id)):
+            if value:
+                candidates.append((details, Detail(kind, value)))
+    for invoice in ledger.invoices:
+        candidates.append((details, Detail("invoice number", invoice.number)))
+    for target, detail in candidates:
+        text = _normal(detail.text)
+        if len(text) < MIN_DETAIL_LENGTH:
+            short.add(text)
+            continue
+        if text not in names and text not in details:
+            target[text] = Detail(detail.kind, text)
+    return PrivateDetails(tuple(names.values()), tuple(details.values()), len(short))
+
+
+def audit_site(site_dir: Path, details: PrivateDetails, site_url: str | None = None) -> AuditReport:
+    """Check the built site in ``site_dir``; the report lists every finding (none: safe to publish)."""
+    site_dir = Path(site_dir)
+    report = AuditReport(details=details)
+    own_origin = _origin(site_url) if site_url else None
+    tokens = _tokens(site_dir)
+    report.tokens = len(tokens)
+    text_search = _DetailSearch(details.names + details.details, ignore_case=True)
+    asset_search = _DetailSearch(details.names, ignore_case=False)
+    for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(site_dir).as_posix()
+        private = "/" in relative and relative.split("/", 1)[0] in PRIVATE_FOLDERS
+        data = path.read_bytes()
+        suffix = path.suffix.lower()
+        if suffix == ".gz":
+            data, suffix = _gunzipped(data), PurePosixPath(path.stem).suffix.lower()
+        text = data.decode("utf-8", errors="replace")
+        page = _Page.read(text) if suffix in MARKUP_SUFFIXES else None
+        findings: list[str] = []
+        if page is not None and suffix in HTML_SUFFIXES:
+            report.pages += 1
+            findings += _foreign_loads(page, own_origin)
+            if private:
+                report.private_pages += 1
+                findings += _private_metas(page)
+        elif suffix in STYLESHEET_SUFFIXES:
+            findings += _foreign_css(text, own_origin)
+        if not private:
+            report.public_files += 1
+            findings += _leaks(relative, suffix, text, page, tokens, text_search, asset_search, site_url)
+        shown = _shorten_tokens(relative, tokens)
+        report.findings += [Finding(shown, _shorten_tokens(what, tokens)) for what in findings]
+    return report
+
+
+def _leaks(
+    relative: str,
+    suffix: str,
+    text: str,
+    page: _Page | None,
+    tokens: set[str],
+    text_search: _DetailSearch,
+    asset_search: _DetailSearch,
+    site_url: str | None,
+) -> list[str]:
+    """What a public file holds that it must not."""
+    found = []
+    for token in sorted(token for token in tokens if token in text):
+        found.append(f"holds the private token {token} (a private page's address)")
+    if page is not None:
+        found += text_search.found_in(" ".join(page.chunks))
+    elif suffix in JSON_SUFFIXES:
+        try:
+            strings = list(_json_strings(json.loads(text)))
+        except ValueError:
+            strings = [text]
+        found += text_search.found_in("\n".join(html.unescape(s) for s in strings))
+    elif suffix in TEXT_SUFFIXES:
+        found += text_search.found_in(text)
+    else:
+        found += asset_search.found_in(text)
+    if relative in SITEMAPS:
+        found += _listed_private_pages(_sitemap_locations(text), site_url)
+    elif relative == SEARCH_INDEX:
+        found += _listed_private_pages(_search_locations(text), site_url)
+    return found
+
+
+class _DetailSearch:
+    """Finds private details as whole tokens: not inside a longer word, number or dotted name."""
+
+    def __init__(self, details: Iterable[Detail], ignore_case: bool) -> None:
+        self.ignore_case = ignore_case
+        self.kinds = {self._key(d.text): d for d in details}
+        alternatives = sorted((re.escape(key).replace(r"\ ", r"\s+") for key in self.kinds), key=len, reverse=True)
+        self.pattern = (
+            re.compile(r"(?<!\w)(?<!\w[-./@])(?:" + "|".join(alternatives) + r")(?!\w)(?![-./@]\w)")
+            if alternatives
+            else None
+        )
+
+    def _key(self, text: str) -> str:
+        text = WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+        return text.casefold() if self.ignore_case else text
+
+    def found_in(self, text: str) -> list[str]:
+        if self.pattern is None:
+            return []
+        text = unicodedata.normalize("NFC", text)
+        if self.ignore_case:
+            text = text.casefold()
+        seen = []
+        for match in self.pattern.finditer(text):
+            detail = self.kinds.get(self._key(match.group(0)))
+            if detail is not None and detail not in seen:
+                seen.append(detail)
+        return [f"holds the {d.kind} {d.text!r}" for d in seen]
+
+
+class _Page(HTMLParser):
+    """What the audit needs from an HTML or XML file: its text, its head's metas and what it loads."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []  # text and attribute values, entities decoded
+        self.metas: list[dict[str, str]] = []  # <meta> attributes inside <head>
+        self.loads: list[tuple[str, str]] = []  # (what, address) the browser fetches
+        self.styles: list[str] = []  # CSS from <style> blocks and style attributes
+        self._in_head = False
+        self._head_done = False
+        self._in_style = False
+
+    @classmethod
+    def read(cls, text: str) -> _Page:
+        page = cls()
+        page.feed(text)
+        page.close()
+        return page
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        self.chunks.extend(v for v in values.values() if v)
+        if tag == "head" and not self._head_done:
+            self._in_head = True
+        elif tag == "body":
+            self._in_head, self._head_done = False, True
+        if tag == "meta" and self._in_head:
+            self.metas.append({name: value.strip() for name, value in values.items()})
+        if tag == "style":
+            self._in_style = True
+        if "style" in values:
+            self.styles.append(values["style"])
+        for name in LOADING_ATTRIBUTES.get(tag, ()):
+            if name in ("srcset",) and values.get(name):
+                self.loads += [(f"<{tag} {name}>", candidate) for candidate in _srcset(values[name])]
+            elif values.get(name):
+                self.loads.append((f"<{tag} {name}>", values[name]))
+        if tag == "link" and values.get("href"):
+            rels = set(values.get("rel", "").lower().split())
+            if rels & LOADING_RELS:
+                self.loads.append((f"<link rel=\"{values.get('rel')}\">", values["href"]))
+            if values.get("imagesrcset"):
+                self.loads += [("<link imagesrcset>", candidate) for candidate in _srcset(values["imagesrcset"])]
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag == "style":
+            self._in_style = False
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self._in_head, self._head_done = False, True
+        elif tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+        if self._in_style:
+            self.styles.append(data)
+
+
+def _private_metas(page: _Page) -> list[str]:
+    """What a private page's ``<head>`` lacks of the robots, referrer and CSP metas."""
+    found = []
+    named = {meta.get("name", "").lower(): meta.get("content", "") for meta in page.metas if meta.get("name")}
+    robots = {word.strip().lower() for word in named.get("robots", "").split(",")}
+    if not {"noindex", "nofollow"} <= robots:
+        found.append('private page without <meta name="robots" content="noindex, nofollow"> in its <head>')
+    if named.get("referrer", "").lower() != "no-referrer":
+        found.append('private page without <meta name="referrer" content="no-referrer"> in its <head>')
+    policies = [m.get("content", "") for m in page.metas if m.get("http-equiv", "").lower() == "content-security-policy"]
+    if not policies:
+        found.append("private page without a Content-Security-Policy <meta> in its <head>")
+    for policy in policies:
+        found += _csp_problems(policy)
+    return found
+
+
+def _csp_problems(policy: str) -> list[str]:
+    directives: dict[str, list[str]] = {}
+    for part in policy.split(";"):
+        words = part.split()
+        if words:
+            directives.setdefault(words[0].lower(), words[1:])
+    found = []
+    for name, wanted in CSP_REQUIRED.items():
+        sources = {s.lower() for s in directives.get(name, [])}
+        if sources != wanted:
+            shown = " ".join(directives[name]) if name in directives else "nothing"
+            found.append(f"Content-Security-Policy must say {name} {' '.join(sorted(wanted))}, not {shown}")
+    for name, sources in directives.items():
+        if name.endswith("-src") or name == "default-src":
+            others = [s for s in sources if not CSP_SAFE_SOURCE.fullmatch(s)]
+            if others:
+                found.append(f"Content-Security-Policy lets {name} load from another origin: {' '.join(others)}")
+    return found
+
+
+def _foreign_loads(page: _Page, own_origin: str | None) -> list[str]:
+    found = [f"loads {address} from another origin ({what})" for what, address in page.loads if _foreign(address, own_origin)]
+    for css in page.styles:
+        found += _foreign_css(css, own_origin)
+    return found
+
+
+def _foreign_css(css: str, own_origin: str | None) -> list[str]:
+    found = []
+    for match in CSS_URL.finditer(css):
+        address = next(group for group in match.groups() if group is not None)
+        if _foreign(address, own_origin):
+            found.append(f"loads {address} from another origin (CSS {'@import' if match.group(0).startswith('@') else 'url()'})")
+    return found
+
+
+def _foreign(address: str, own_origin: str | None) -> bool:
+    """An address on another origin: absolute with a network scheme or protocol-relative, not the site's own."""
+    address = address.strip()
+    if address.startswith("//"):
+        address = "https:" + address
+    parts = urlsplit(address)
+    if parts.scheme.lower() not in ("http", "https", "ftp", "ws", "wss") or not parts.netloc:
+        return False
+    return _origin(address) != own_origin
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def _srcset(value: str) -> list[str]:
+    return [candidate.split()[0] for candidate in value.split(",") if candidate.split()]
+
+
+def _listed_private_pages(locations: Iterable[str], site_url: str | None) -> list[str]:
+    found = []
+    base_path = urlsplit(site_url).path if site_url else "/"
+    for location in locations:
+        location = location.strip()
+        if site_url and location.startswith(site_url.rstrip("/") + "/"):
+            relative = location[len(site_url.rstrip("/")) + 1 :]
+        else:
+            path = urlsplit(location).path
+            if path.startswith(base_path):
+                path = path[len(base_path) :]
+            relative = path
+        relative = relative.lstrip("/")
+        while relative.startswith("./"):
+            relative = relative[2:]
+        if relative.split("/", 1)[0] in PRIVATE_FOLDERS:
+            found.append(f"lists the private page {relative}")
+    return found
+
+
+def _sitemap_locations(text: str) -> list[str]:
+    try:
+        tree = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        return []
+    return [element.text or "" for element in tree.iter() if element.tag.rsplit("}", 1)[-1] == "loc"]
+
+
+def _search_locations(text: str) -> list[str]:
+    try:
+        index = json.loads(text)
+    except ValueError:
+        return []
+    documents = index.get("docs", []) if isinstance(index, dict) else []
+    return [str(d.get("location", "")) for d in documents if isinstance(d, dict)]
+
+
+def _json_strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def _tokens(site_dir: Path) -> set[str]:
+    """The private tokens of this build: the folder names under ``i/`` and ``c/``."""
+    tokens = set()
+    for folder in PRIVATE_FOLDERS:
+        if (site_dir / folder).is_dir():
+            tokens.update(p.name for p in (site_dir / folder).iterdir() if p.is_dir())
+    return tokens
+
+
+def _shorten_tokens(text: str, tokens: set[str]) -> str:
+    """``text`` with every private token cut to its first characters: no working link in a log."""
+    for token in tokens:
+        text = text.replace(token, token[:SHORT_TOKEN] + "…")
+    return text
+
+
+def _gunzipped(data: bytes) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            return stream.read(MAX_GUNZIPPED)
+    except (OSError, EOFError):
+        return data
+
+
+def _normal(text: str) -> str:
+    return WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
