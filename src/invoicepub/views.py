@@ -6,6 +6,7 @@ Every amount comes from the ``InvoiceFigures`` computed once in ``site.py``.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -53,8 +54,9 @@ class ItemRow:
 class TotalRow:
     label: str
     amount: str
-    kind: str  # "subtotal", "discount", "tax", "withholding", "total", "paid", "balance"
+    kind: str  # "subtotal", "discount", "tax", "withholding", "total", "amount_due", "paid", "balance"
     detail: str = ""
+    strong: bool = False  # the amount due: what the client pays (not "Total" when tax is withheld)
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,9 @@ class InvoicePage:
     number: str
     status: str
     status_label: str
+    status_as_of: str  # "Overdue (as of 23 November 2026)": printed, a status needs its date
     preview: bool
+    logo: str | None  # the business's logo, a path inside docs/
     seller: Party
     client: Party
     issued: str
@@ -125,6 +129,8 @@ class InvoicePage:
     due_iso: str
     summary: Summary
     items: tuple[ItemRow, ...]
+    show_unit: bool  # columns empty on every row are left out
+    show_discount: bool
     totals: tuple[TotalRow, ...]
     payments: tuple[PaymentRow, ...]
     qr_codes: tuple[QrView, ...]
@@ -146,7 +152,8 @@ class ClientInvoiceRow:
     issued_iso: str
     due: str
     due_iso: str
-    total: str
+    amount_due: str
+    paid: str
     balance: str
     status: str
     status_label: str
@@ -166,6 +173,8 @@ class ClientPage:
     title: str
     name: str
     preview: bool
+    logo: str | None
+    as_of: str  # "as of 23 November 2026": what the outstanding totals depend on
     totals: tuple[CurrencyTotal, ...]
     invoices: tuple[ClientInvoiceRow, ...]
     payments: tuple[PaymentRow, ...]
@@ -215,12 +224,13 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
                 detail=fmt.label("tax_on", base=money(group.base)),
             )
         )
-    totals.append(TotalRow(fmt.label("total"), money(figures.total), "total"))
+    withheld = bool(invoice.withholding_rate)
+    totals.append(TotalRow(fmt.label("total"), money(figures.total), "total", strong=not withheld))
     if invoice.withholding_rate:
         totals.append(
             TotalRow(fmt.label("withholding", rate=fmt.rate(invoice.withholding_rate)), money(-figures.withholding), "withholding")
         )
-        totals.append(TotalRow(fmt.label("amount_due"), money(figures.amount_due), "amount_due"))
+        totals.append(TotalRow(fmt.label("amount_due"), money(figures.amount_due), "amount_due", strong=True))
     if figures.paid:
         totals.append(TotalRow(fmt.label("paid"), money(-figures.paid), "paid"))
     if figures.status != VOID:
@@ -247,15 +257,19 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         number=invoice.number,
         status=figures.status,
         status_label=fmt.label(f"status.{figures.status}"),
+        status_as_of=fmt.label("status_as_of", status=fmt.label(f"status.{figures.status}"), date=fmt.date(site.today)),
         preview=site.preview,
+        logo=business.logo,
         seller=_seller(business, fmt),
         client=_client_party(client, fmt),
         issued=fmt.date(invoice.issued),
         issued_iso=invoice.issued.isoformat(),
         due=fmt.date(invoice.due),
         due_iso=invoice.due.isoformat(),
-        summary=_summary(fmt, entry),
+        summary=_summary(fmt, entry, site.today),
         items=items,
+        show_unit=any(line.item.unit for line in figures.lines),
+        show_discount=any(line.discount for line in figures.lines),
         totals=tuple(totals),
         payments=payments,
         qr_codes=qr_codes,
@@ -296,7 +310,8 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
                 issued_iso=invoice.issued.isoformat(),
                 due=fmt.short_date(invoice.due),
                 due_iso=invoice.due.isoformat(),
-                total=fmt.money(figures.total, currency),
+                amount_due=fmt.money(figures.amount_due, currency),
+                paid=fmt.money(figures.paid, currency),
                 balance=fmt.money(figures.payable, currency),
                 status=figures.status,
                 status_label=fmt.label(f"status.{figures.status}"),
@@ -329,6 +344,8 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
         title=client_title(entry),
         name=client.name,
         preview=site.preview,
+        logo=business.logo,
+        as_of=fmt.label("as_of", date=fmt.date(site.today)),
         totals=totals,
         invoices=tuple(rows),
         payments=tuple(payments),
@@ -382,7 +399,7 @@ def _qr_view(fmt: Formatter, qr: PaymentQr, qr_cache: QrCache) -> QrView:
     return QrView(rail=qr.rail, svg=Markup(svg), alt=alt)
 
 
-def _summary(fmt: Formatter, entry: InvoiceEntry) -> Summary:
+def _summary(fmt: Formatter, entry: InvoiceEntry, today: datetime.date) -> Summary:
     figures = entry.figures
     currency = entry.invoice.currency
     if figures.status == VOID:
@@ -391,8 +408,8 @@ def _summary(fmt: Formatter, entry: InvoiceEntry) -> Summary:
         label = fmt.label("credit") if figures.balance < 0 else fmt.label("nothing_due")
         return Summary(label, fmt.money(abs(figures.balance), currency), fmt.label("paid_notice"), False)
     if figures.status == OVERDUE:
-        days = figures.days_overdue
-        detail = fmt.label("overdue_since_one") if days == 1 else fmt.label("overdue_since", days=days)
+        # Never "18 days overdue": printed or saved, the page must still be true on a later day.
+        detail = fmt.label("overdue_as_of", date=fmt.date(today), due=fmt.date(entry.invoice.due))
     else:
         detail = fmt.label("due_on", date=fmt.date(entry.invoice.due))
     return Summary(fmt.label("balance_due"), fmt.money(figures.balance, currency), detail, entry.ways is not None)
