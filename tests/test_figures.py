@@ -15,9 +15,10 @@ HERE = Source("invoices/test.yml", 1)
 TODAY = datetime.date(2026, 11, 23)
 
 
-def item(price, quantity="1", tax="0", rate=None, amount=None, withholding=True):
+def item(price, quantity="1", tax="0", rate=None, amount=None, withholding=True, category=""):
     return LineItem(
         withholding=withholding,
+        tax_category=category,
         description="x",
         quantity=D(quantity),
         unit=None,
@@ -194,3 +195,35 @@ def test_the_largest_numbers_stay_exact():
     # (10^12 − 10^-12)^2 = 10^24 − 2 + 10^-24 → 999999999999999999999998.00
     figures = compute(invoice(item("999999999999.999999999999", quantity="999999999999.999999999999")), TODAY)
     assert figures.total == D("999999999999999999999998.00")
+
+
+def test_a_rate_without_a_category_is_standard_or_zero_rated():
+    assert item("1.00", tax="0.21").tax_category == "S"
+    assert item("1.00", tax="0").tax_category == "Z"
+
+
+def test_lines_are_grouped_by_rate_and_category():
+    # 100.00 at 21 % (S), 0.10 reverse charge (AE, 0 %), 0.10 zero rated (Z, 0 %); invoice discount 25 %:
+    # S:  100.00, off round(25.00) = 25.00, base 75.00, tax round(75.00 × 0.21) = 15.75
+    # AE: 0.10, off round(0.025) = 0.03 (half up), base 0.07, tax 0.00
+    # Z:  0.10, off 0.03, base 0.07, tax 0.00
+    # discount 25.06 (grouped by rate alone, 0.20 × 25 % = 0.05 would give 25.05);
+    # taxable base 75.14; total 75.14 + 15.75 = 90.89
+    figures = compute(
+        invoice(item("100.00", tax="0.21"), item("0.10", category="AE"), item("0.10"), discount="0.25"),
+        TODAY,
+    )
+    assert [(g.rate, g.category, g.net, g.discount, g.base, g.tax) for g in figures.tax_groups] == [
+        (D("0"), "AE", D("0.10"), D("0.03"), D("0.07"), D("0.00")),
+        (D("0"), "Z", D("0.10"), D("0.03"), D("0.07"), D("0.00")),
+        (D("0.21"), "S", D("100.00"), D("25.00"), D("75.00"), D("15.75")),
+    ]
+    assert (figures.discount, figures.taxable_base, figures.tax, figures.total) == (D("25.06"), D("75.14"), D("15.75"), D("90.89"))
+
+
+def test_reverse_charge_beside_a_taxed_line():
+    # 12.5 h × 80.00 = 1000.00 at 21 % → tax 210.00; 3 × 33.33 = 99.99 reverse charge → tax 0
+    # subtotal 1099.99; total 1099.99 + 210.00 = 1309.99
+    figures = compute(invoice(item("80.00", "12.5", tax="0.21"), item("33.33", "3", category="AE")), TODAY)
+    assert [(g.category, g.base, g.tax) for g in figures.tax_groups] == [("AE", D("99.99"), D("0.00")), ("S", D("1000.00"), D("210.00"))]
+    assert (figures.subtotal, figures.total) == (D("1099.99"), D("1309.99"))

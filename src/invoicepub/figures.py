@@ -5,9 +5,10 @@ the spec names, and nowhere else:
 
 1. line net = round(quantity × unit price − line discount)
 2. subtotal = Σ line nets
-3. lines grouped by tax rate and by whether they are subject to withholding:
-   invoice discount = round(group net × discount); taxable base = group net − that
-4. tax per rate = round(Σ taxable bases at that rate × rate), once per rate
+3. lines grouped by tax rate and category (invoicepub.tax) and by whether they are subject
+   to withholding: invoice discount = round(group net × discount); taxable base = group net − that
+4. tax per rate and category = round(Σ taxable bases at that rate × rate), once per rate
+   (a category other than S is a 0 % one, so this is the spec's "once per rate")
 5. total = Σ bases + Σ taxes
 6. withholding = round(Σ bases of the groups subject to withholding × withholding rate)
 7. amount due = total − withholding; paid = Σ payments; balance = amount due − paid
@@ -46,9 +47,11 @@ class LineFigures:
 
 @dataclass(frozen=True)
 class TaxGroup:
-    """The lines that share a tax rate, after the invoice-level discount (one tax line on the page)."""
+    """The lines that share a tax rate and category, after the invoice-level discount (one tax line
+    on the page, one VAT breakdown in an e-invoice)."""
 
     rate: Decimal
+    category: str  # EN 16931 VAT category: S, Z, E, AE, K, G or O (invoicepub.tax)
     net: Decimal
     discount: Decimal
     base: Decimal
@@ -113,22 +116,30 @@ def _compute(invoice: Invoice, today: datetime.date) -> InvoiceFigures:
     lines = tuple(line_figures(item, currency) for item in invoice.items)
     subtotal = sum((line.net for line in lines), ZERO)
 
-    # Step 3: the invoice discount is rounded once per (rate, subject to withholding) group.
-    nets: dict[tuple[Decimal, bool], Decimal] = {}
+    # Step 3: the invoice discount is rounded once per (rate, category, subject to withholding) group.
+    nets: dict[tuple[Decimal, str, bool], Decimal] = {}
     for line in lines:
-        key = (line.item.tax_rate.normalize(), line.item.withholding)
+        key = (line.item.tax_rate.normalize(), line.item.tax_category, line.item.withholding)
         nets[key] = nets.get(key, ZERO) + line.net
     discount_rate = invoice.discount_rate or ZERO
     discounts = {key: round_money(net * discount_rate, currency) for key, net in nets.items()}
     groups = []
-    for rate in sorted({rate for rate, _ in nets}):
-        keys = [key for key in nets if key[0] == rate]
+    for rate, category in sorted({(rate, category) for rate, category, _ in nets}):
+        keys = [key for key in nets if key[:2] == (rate, category)]
         net = sum((nets[key] for key in keys), ZERO)
         discount = sum((discounts[key] for key in keys), ZERO)
         base = net - discount
-        subject = sum((nets[key] - discounts[key] for key in keys if key[1]), ZERO)
+        subject = sum((nets[key] - discounts[key] for key in keys if key[2]), ZERO)
         groups.append(
-            TaxGroup(rate=rate, net=net, discount=discount, base=base, tax=round_money(base * rate, currency), withholding_base=subject)
+            TaxGroup(
+                rate=rate,
+                category=category,
+                net=net,
+                discount=discount,
+                base=base,
+                tax=round_money(base * rate, currency),
+                withholding_base=subject,
+            )
         )
 
     taxable_base = sum((group.base for group in groups), ZERO)

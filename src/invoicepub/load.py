@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fields as f
+from . import tax
 from .fields import Field, read_fields
 from .load_payment import read_payment_options
 from .model import Business, Client, Defaults, Invoice, Ledger, LineItem, Payment, Support
@@ -49,7 +50,7 @@ BUSINESS_FIELDS = {
 }
 # What `invoices new` writes into a new invoice (a client's own defaults win, key by key).
 DEFAULTS_FIELDS = {
-    "tax": Field(lambda value, raw: (f.percentage(value, raw), value.strip())[1]),
+    "tax": Field(tax.check_default),
     "withholding": Field(lambda value, raw: (f.percentage(value, raw), value.strip())[1]),
 }
 LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
@@ -84,6 +85,7 @@ INVOICE_FIELDS = {
     "withholding": Field(f.percentage),
     "notes": Field(f.multiline_text),
     "payments": _list,
+    "tax_reason": Field(f.multiline_text),  # the legal ground of the items marked `tax: exempt`
 }
 ITEM_FIELDS = {
     "description": Field(f.text, required=True),
@@ -91,7 +93,7 @@ ITEM_FIELDS = {
     "unit": Field(f.text),
     "unit_price": Field(f.number, required=True),
     "discount": Field(f.percentage_or_amount),
-    "tax": Field(f.percentage),
+    "tax": Field(tax.parse),
     "withholding": Field(f.boolean),
 }
 PAYMENT_RECORD_FIELDS = {
@@ -276,6 +278,9 @@ def _read_invoice(
                 problems.add(at, "discount: a negative (rebate) line cannot carry a discount")
             elif kind == "amount" and off > gross:
                 problems.add(at, f"discount: {off} is more than the line's amount ({quantity} × {item_values['unit_price']} = {gross})")
+        rate, category = item_values.get("tax", (f.number(0, None), tax.ZERO_RATED))
+        if "tax" in item_values:
+            _check_tax_category(category, values, client, Source(rel, entry.line_of("tax")), problems)
         line_items.append(
             LineItem(
                 description=item_values["description"],
@@ -284,9 +289,10 @@ def _read_invoice(
                 unit_price=item_values["unit_price"],
                 discount_rate=off if kind == "rate" else None,
                 discount_amount=off if kind == "amount" else None,
-                tax_rate=item_values.get("tax", f.number(0, None)),
+                tax_rate=rate,
                 source=Source(rel, line),
                 withholding=item_values.get("withholding", True),
+                tax_category=category,
             )
         )
     payment_records = []
@@ -315,6 +321,8 @@ def _read_invoice(
                 source=Source(rel, line),
             )
         )
+    if "tax_reason" in values and not any(item.tax_category == tax.EXEMPT for item in line_items):
+        problems.add(Source(rel, data.line_of("tax_reason")), "tax_reason: no item is marked `tax: exempt`, the only lines it explains")
     if not {"number", "client", "issued"} <= values.keys() or not line_items:
         return None
     issued: datetime.date = values["issued"]
@@ -338,7 +346,30 @@ def _read_invoice(
         notes=values.get("notes"),
         payments=tuple(payment_records),
         source=Source(rel, data.line_of("number")),
+        tax_reason=values.get("tax_reason"),
     )
+
+
+def _check_tax_category(category: str, values: dict[str, Any], client: Client | None, at: Source, problems: Problems) -> None:
+    """An exempt line needs its legal ground; a reverse-charge or intra-community line, the client's tax id."""
+    if category == tax.EXEMPT and "tax_reason" not in values:
+        problems.add(
+            at,
+            "tax: exempt needs the invoice's tax_reason: the legal ground of the exemption, printed on the page "
+            "(e.g. tax_reason: Exento de IVA, art. 20.Uno.9 Ley 37/1992)",
+        )
+    if category in tax.NEEDS_CLIENT_TAX_ID and client is not None and not client.tax_id:
+        problems.add(
+            at,
+            f"tax: {tax.WORDS[category]} needs the client's tax_id (VAT number) in {client.source.path}: "
+            "the invoice must name the client who accounts for the VAT",
+        )
+    elif category == tax.INTRA_COMMUNITY and client is not None and not tax.has_country_prefix(client.tax_id):
+        problems.add(
+            at,
+            f"tax: intra-community needs the client's EU VAT number with its country prefix (such as FR40303265045) "
+            f"as tax_id in {client.source.path}, got {client.tax_id!r}",
+        )
 
 
 def _read_list(

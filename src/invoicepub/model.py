@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from .problems import Source
+from .tax import category_of_rate
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,11 @@ class LineItem:
     tax_rate: Decimal  # a fraction: 0.21 for "21%"
     source: Source
     withholding: bool = True  # False keeps the line out of the withholding base (Spain's "suplidos")
+    tax_category: str = ""  # EN 16931 VAT category (invoicepub.tax); "" takes S or Z from the rate
+
+    def __post_init__(self) -> None:
+        if not self.tax_category:
+            object.__setattr__(self, "tax_category", category_of_rate(self.tax_rate))
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,7 @@ class Invoice:
     notes: str | None
     payments: tuple[Payment, ...]
     source: Source
+    tax_reason: str | None = None  # the legal ground of the ``exempt`` lines (BT-120)
 
     @property
     def published(self) -> bool:

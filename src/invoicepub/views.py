@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from . import calendar
+from . import calendar, tax
 from .figures import OVERDUE, PAID, VOID
 from .i18n import Formatter, formatter
 from .jsonld import invoice_jsonld
@@ -57,6 +57,7 @@ class TotalRow:
     kind: str  # "subtotal", "discount", "tax", "withholding", "total", "amount_due", "paid", "balance"
     detail: str = ""
     strong: bool = False  # the amount due: what the client pays (not "Total" when tax is withheld)
+    mention: str = ""  # under a tax line of a 0 % category: "Reverse charge…", or the exemption's ground
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,7 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
                 money(group.tax),
                 "tax",
                 detail=fmt.label("tax_on", base=money(group.base)),
+                mention=_tax_mention(fmt, group.category, invoice.tax_reason),
             )
         )
     withheld = bool(invoice.withholding_rate)
@@ -373,6 +375,13 @@ def bank_and_buttons(ways: WaysToPay | None, fmt: Formatter) -> tuple[BankView |
         for link in ways.links
     )
     return bank, buttons
+
+
+def _tax_mention(fmt: Formatter, category: str, tax_reason: str | None) -> str:
+    """What the law asks printed under a 0 % category's tax line; an exemption states its own ground."""
+    if category == tax.EXEMPT and tax_reason:
+        return tax_reason
+    return fmt.label(f"mention.{category}") if category in tax.MENTIONED else ""
 
 
 def _line_discount(fmt: Formatter, rate: Decimal | None, amount: Decimal | None, currency: str) -> str:
