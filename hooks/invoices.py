@@ -17,7 +17,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from invoicepub import calendar
+from invoicepub import calendar, einvoice
 from invoicepub.load import INVOICES_DIR
 from invoicepub.problems import InvoiceError
 from invoicepub.qr import QrCache
@@ -82,6 +82,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         _pages[entry.uri] = entry
     # Due dates as calendar files, beside their private pages.
     for path, content in calendar.calendar_files(_site, site_url=config.site_url):
+        files.append(File.generated(config, path, content=content))
+    # E-invoices (UBL XML), beside the pages of the invoices that can have one.
+    for path, content in einvoice.einvoice_files(_site):
         files.append(File.generated(config, path, content=content))
     return files
 

@@ -32,7 +32,15 @@ def test_every_command_has_help(site_copy, command):
 def test_check_summarises_a_valid_site(site_copy):
     result = run_invoices(site_copy, "check")
     assert result.returncode == 0
-    assert result.stdout.strip() == "ok: 10 invoices (1 draft), 6 clients, 7 open"
+    lines = result.stdout.splitlines()
+    assert lines[0] == "ok: 10 invoices (1 draft), 6 clients, 7 open"
+    # Then a note (not an error: exit 0) for each published invoice without an e-invoice (SPEC §9):
+    # 2026-002 and 2026-004 withhold IRPF, 2026-005 is void; every other one has its XML.
+    assert lines[1:] == [
+        "note: invoices/2026/2026-002.yml:2: invoice 2026-002 has no e-invoice (XML): it has income tax withheld, which EN 16931 has no place for",
+        "note: invoices/2026/2026-004.yml:2: invoice 2026-004 has no e-invoice (XML): it has income tax withheld, which EN 16931 has no place for",
+        "note: invoices/2026/2026-005.yml:2: invoice 2026-005 has no e-invoice (XML): the invoice is void",
+    ]
 
 
 def test_check_reports_every_problem_and_exits_1(site_copy):
@@ -378,12 +386,12 @@ def test_new_writes_the_defaults_and_speaks_the_clients_language(site_copy):
     assert text.startswith('# Factura 2026-011 para Café Olivar, S.L.\n# Rellene los conceptos y borre la línea "status: draft" para publicarla.\n')
     assert "\nwithholding: 15%" in text and "\n    tax: 21%\n" in text
     assert "# 30 días después de la fecha de emisión" in text
-    # harbour-finch (en) overrides both: tax 0 %, no withholding line at all.
+    # harbour-finch (en) overrides both: reverse charge, no withholding line at all.
     english = run_invoices(site_copy, "new", "harbour-finch", "--number", "2026-050")
     assert english.returncode == 0, english.stderr
     text = (site_copy / english.stdout.strip()).read_text(encoding="utf-8")
     assert text.startswith("# Invoice 2026-050 for Harbour & Finch Ltd.\n# Fill in the items")
-    assert "withholding" not in text.split("items:")[0] and "\n    tax: 0%\n" in text
+    assert "withholding" not in text.split("items:")[0] and "\n    tax: reverse charge\n" in text
     assert run_invoices(site_copy, "check").returncode == 0
 
 

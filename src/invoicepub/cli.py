@@ -16,6 +16,7 @@ import yaml
 
 from . import links
 from .audit import audit_site, private_details
+from .einvoice import eligibility
 from .load import load_ledger
 from .mail import Mailer, SmtpSettings, compose
 from .money import fits_minor_units, minor_units, plain
@@ -161,6 +162,12 @@ def _check(root: Path, args: argparse.Namespace) -> int:
         f"ok: {len(site.entries)} invoices ({drafts} draft), {len(site.ledger.clients)} clients, "
         f"{open_count} open"
     )
+    # Notes, not errors: an invoice without an e-invoice is still a valid invoice (SPEC §9).
+    business = site.ledger.business
+    for entry in site.published:
+        reasons = eligibility.missing(business, entry.client, entry.invoice)
+        if reasons:
+            print(f"note: {entry.invoice.source}: invoice {entry.invoice.number} has no e-invoice (XML): {eligibility.explain(reasons)}")
     return 0
 
 

@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from . import calendar, tax
+from . import calendar, einvoice, tax
+from .einvoice import eligibility
 from .figures import OVERDUE, PAID, VOID
 from .i18n import Formatter, formatter
 from .jsonld import invoice_jsonld
@@ -141,6 +142,9 @@ class InvoicePage:
     support: SupportView | None
     jsonld: dict[str, Any]
     calendar_path: str  # the due date as .ics, or "" when nothing is due
+    einvoice_path: str  # the UBL e-invoice beside the page, or "" when there is none
+    einvoice_filename: str  # the name it is saved under: "Invoice 2026-014.xml"
+    no_einvoice_reason: str  # why there is no e-invoice, in one line ("" when there is one, or the invoice is void)
     labels: dict[str, str] = field(repr=False)
 
 
@@ -250,6 +254,7 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         for payment in sorted(invoice.payments, key=lambda p: p.date)
     )
 
+    no_einvoice = eligibility.missing(business, client, invoice)
     qr_codes = tuple(_qr_view(fmt, qr, qr_cache) for qr in entry.ways.qr_codes) if entry.ways else ()
     bank, buttons = bank_and_buttons(entry.ways, fmt)
 
@@ -281,6 +286,9 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         support=_support(business, fmt, fmt.label("questions"), fmt.label("mail_subject", number=invoice.number)),
         jsonld=invoice_jsonld(invoice, figures, business, client),
         calendar_path=f"{entry.folder}/{calendar.INVOICE_FILE}" if figures.is_open else "",
+        einvoice_path="" if no_einvoice else f"{entry.folder}/{einvoice.UBL_FILE}",
+        einvoice_filename=f"{invoice_title(entry)}.xml",
+        no_einvoice_reason=_no_einvoice_reason(fmt, no_einvoice),
         labels=fmt.labels,
     )
 
@@ -375,6 +383,13 @@ def bank_and_buttons(ways: WaysToPay | None, fmt: Formatter) -> tuple[BankView |
         for link in ways.links
     )
     return bank, buttons
+
+
+def _no_einvoice_reason(fmt: Formatter, reasons: tuple[str, ...]) -> str:
+    """The first reason there is no e-invoice, in one line; nothing for a void invoice (its notice says enough)."""
+    if not reasons or eligibility.VOID in reasons:
+        return ""
+    return fmt.label(f"no_einvoice.{reasons[0]}")
 
 
 def _tax_mention(fmt: Formatter, category: str, tax_reason: str | None) -> str:
