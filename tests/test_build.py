@@ -93,9 +93,10 @@ def test_every_published_invoice_and_client_has_its_page(built_sample):
         title = "Factura" if LANGUAGE.get(client_id) == "es" else "Invoice"
         html = invoice_html(built_sample, number)
         assert f">{title} {number}<" in html
-        # the header's page title (shown on scroll) is the invoice's, not the virtual file's name
-        topic = html[html.index("data-md-component=\"header-topic\">") + 33 :]
-        assert text_of(topic[: topic.index("</div>")]).strip() == f"{title} {number}"
+        # the private header names the business and holds no search box and no navigation drawer
+        assert '<span class="invoice-header__name">Estudio Lumen</span>' in html
+        assert 'class="md-search"' not in html and 'for="__search"' not in html  # no search box, no search button
+        assert 'class="md-header__button md-icon" for="__drawer"' not in html  # no menu button
     for client_id in CLIENTS:
         assert client_html(built_sample, client_id)
     pages = sorted(p.relative_to(built_sample / "site").as_posix() for p in (built_sample / "site").rglob("index.html"))
@@ -330,3 +331,13 @@ def test_pages_without_directory_urls(site_copy, setting):
     assert mkdocs_build(site_copy).returncode == 0
     client_page = (site_copy / "site" / "c" / token("client", "harbour-finch", "1") / "index.html").read_text(encoding="utf-8")
     assert f'href="../../i/{token("invoice", "harbour-finch", "1", "2026-003")}/index.html"' in client_page
+
+
+def test_without_a_logo_the_header_shows_the_name_and_no_icon(site_copy):
+    business = site_copy / "invoices/business.yml"
+    business.write_text("".join(line for line in business.read_text(encoding="utf-8").splitlines(keepends=True) if not line.startswith("logo:")), encoding="utf-8")
+    assert mkdocs_build(site_copy, "--strict").returncode == 0
+    html = (site_copy / "site" / "i" / token("invoice", "harbour-finch", "1", "2026-003") / "index.html").read_text(encoding="utf-8")
+    assert '<span class="invoice-header__name">Estudio Lumen</span>' in html
+    assert "invoice-header__logo" not in html
+    assert '<link rel="icon" href="data:,">' in html  # not the theme's generic icon, and no /favicon.ico request

@@ -24,6 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from xml.etree import ElementTree
 from typing import Iterable, Union
 
 import segno
@@ -32,7 +33,7 @@ from qrbill import QRBill
 from .qr_mask import best_mask
 
 # Bump when the drawing changes, so that old cached drawings are not reused.
-DRAWING_VERSION = "1"
+DRAWING_VERSION = "2"  # 2: the payment part without style attributes
 # Below this many missing codes, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
 
@@ -123,7 +124,28 @@ def draw_payment_part(request: PaymentPartRequest) -> str:
     buffer = io.StringIO()
     bill.as_svg(buffer)
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    return _without_style_attributes(text[text.index("<svg") :])
+
+
+_SVG_NAMESPACES = {"": "http://www.w3.org/2000/svg", "xlink": "http://www.w3.org/1999/xlink", "ev": "http://www.w3.org/2001/xml-events"}
+
+
+def _without_style_attributes(svg: str) -> str:
+    """The drawing with each ``style="fill:…;stroke:…"`` written as presentation attributes.
+
+    A private page's Content-Security-Policy allows no inline style, which would leave qrbill's
+    black modules unpainted; ``fill="#000000"`` draws the same and is not a style.
+    """
+    for prefix, uri in _SVG_NAMESPACES.items():
+        ElementTree.register_namespace(prefix, uri)
+    root = ElementTree.fromstring(svg)
+    for element in root.iter():
+        style = element.attrib.pop("style", None)
+        for declaration in (style or "").split(";"):
+            name, _, value = declaration.partition(":")
+            if name.strip() and value.strip():
+                element.set(name.strip(), value.strip())
+    return ElementTree.tostring(root, encoding="unicode")
 
 
 class QrCache:

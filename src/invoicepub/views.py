@@ -122,6 +122,7 @@ class InvoicePage:
     status_label: str
     status_as_of: str  # "Overdue (as of 23 November 2026)": printed, a status needs its date
     preview: bool
+    business_name: str
     logo: str | None  # the business's logo, a path inside docs/
     seller: Party
     client: Party
@@ -135,6 +136,7 @@ class InvoicePage:
     show_discount: bool
     totals: tuple[TotalRow, ...]
     payments: tuple[PaymentRow, ...]
+    no_payments: str  # "No payments received as of <date>."
     qr_codes: tuple[QrView, ...]
     bank: BankView | None
     buttons: tuple[ButtonView, ...]
@@ -178,11 +180,13 @@ class ClientPage:
     title: str
     name: str
     preview: bool
+    business_name: str
     logo: str | None
     as_of: str  # "as of 23 November 2026": what the outstanding totals depend on
     totals: tuple[CurrencyTotal, ...]
     invoices: tuple[ClientInvoiceRow, ...]
     payments: tuple[PaymentRow, ...]
+    no_payments: str
     support: SupportView | None
     calendar_path: str  # every open due date as .ics, or "" when nothing is due
     labels: dict[str, str] = field(repr=False)
@@ -266,6 +270,7 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         status_label=fmt.label(f"status.{figures.status}"),
         status_as_of=fmt.label("status_as_of", status=fmt.label(f"status.{figures.status}"), date=fmt.date(site.today)),
         preview=site.preview,
+        business_name=business.name,
         logo=business.logo,
         seller=_seller(business, fmt),
         client=_client_party(client, fmt),
@@ -279,6 +284,7 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         show_discount=any(line.discount for line in figures.lines),
         totals=tuple(totals),
         payments=payments,
+        no_payments=fmt.label("no_payments", date=fmt.date(site.today)),
         qr_codes=qr_codes,
         bank=bank,
         buttons=buttons,
@@ -354,11 +360,13 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
         title=client_title(entry),
         name=client.name,
         preview=site.preview,
+        business_name=business.name,
         logo=business.logo,
         as_of=fmt.label("as_of", date=fmt.date(site.today)),
         totals=totals,
         invoices=tuple(rows),
         payments=tuple(payments),
+        no_payments=fmt.label("no_payments", date=fmt.date(site.today)),
         support=_support(business, fmt, fmt.label("questions_client"), fmt.label("mail_subject_client", name=client.name)),
         calendar_path=f"{entry.folder}/{calendar.CLIENT_FILE}" if any(e.figures.is_open for e in entry.invoices) else "",
         labels=fmt.labels,
