@@ -17,7 +17,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from invoicepub import calendar, einvoice
+from invoicepub import calendar, einvoice, i18n
 from invoicepub.load import INVOICES_DIR
 from invoicepub.problems import InvoiceError
 from invoicepub.qr import QrCache
@@ -114,6 +114,10 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
     custom_dir = Path(config.theme.custom_dir).resolve() if config.theme.custom_dir else None
     theme_dirs = [d for d in config.theme.dirs if custom_dir is None or Path(d).resolve() != custom_dir]
     env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(theme_dirs)})])
+    # Labels come from the catalogs (SPEC §10): {% trans %} and _() find the page language's
+    # functions in each page's context (on_page_context); a page without one, in the site's.
+    i18n.enable_gettext(env)
+    env.globals.update(i18n.template_gettext(_site_language(config)))
     return env
 
 
@@ -122,6 +126,7 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> 
     # A page's body is HTML that Markdown made: shown as it is, not escaped a second time.
     page.content = Markup(page.content) if page.content is not None else None
     context["invoice_problems"] = list(_problems)
+    context.update(i18n.template_gettext(page.meta.get("language") or _site_language(config)))
     entry = _pages.get(page.file.src_uri)
     if isinstance(entry, InvoiceEntry):
         context["invoice"] = invoice_page(_site, entry, _qr_cache)
@@ -142,6 +147,11 @@ def on_build_error(*, error: Exception) -> None:
     # A failed build skips on_post_build: stop the QR workers here, or they outlive the build.
     if _qr_cache is not None:
         _qr_cache.cancel()
+
+
+def _site_language(config: MkDocsConfig) -> str:
+    language = config.theme.get("language")
+    return language if language in i18n.LANGUAGES else "en"
 
 
 def on_serve(server, *, config: MkDocsConfig, builder):

@@ -44,7 +44,8 @@ INVOICE_CLIENT = {
     "2026-009": "chai-works",
     "2026-010": "sabia-cafe",
 }
-LANGUAGE = {"cafe-olivar": "es", "sabia-cafe": "es"}
+LANGUAGE = {"cafe-olivar": "es", "alpenblick": "de", "sabia-cafe": "pt"}
+INVOICE_WORD = {"es": "Factura", "de": "Rechnung", "pt": "Fatura"}  # from each locale/*/messages.po
 DRAFT = "2026-006"
 
 
@@ -90,7 +91,7 @@ def text_of(html: str) -> str:
 
 def test_every_published_invoice_and_client_has_its_page(built_sample):
     for number, client_id in INVOICE_CLIENT.items():
-        title = "Factura" if LANGUAGE.get(client_id) == "es" else "Invoice"
+        title = INVOICE_WORD.get(LANGUAGE.get(client_id), "Invoice")
         html = invoice_html(built_sample, number)
         assert f">{title} {number}<" in html
         # the private header names the business and holds no search box and no navigation drawer

@@ -470,8 +470,8 @@ def test_reminder_email_carries_the_strings_literally_and_no_extra_header(hostil
 def test_reminder_templates_are_text_and_html_templates_would_be_escaped():
     from invoicepub import mail
 
-    assert mail._templates.autoescape("reminder.en.txt") is False
-    assert mail._templates.autoescape("reminder.en.html") is True
+    assert mail._templates.autoescape("reminder.txt") is False
+    assert mail._templates.autoescape("reminder.html") is True
     hostile = mail._templates.from_string("{{ name }}").render(name="<b>&</b>")
     assert hostile == "&lt;b&gt;&amp;&lt;/b&gt;"
 

@@ -64,8 +64,9 @@ def test_a_swiss_qr_bill_invoice_quotes_the_swiss_account_only(built_sample):
 
     body = "2026007".rjust(26, "0")
     assert details["IBAN"] == "CH44 3199 9123 0008 8901 2"
-    assert details["Account holder"] == "Lumen GmbH"
-    assert details["Reference to quote"] == body + esr.calc_check_digit(body)
+    # alpenblick reads German: "Kontoinhaber", "Verwendungszweck" (locale/de/LC_MESSAGES/messages.po)
+    assert details["Kontoinhaber"] == "Lumen GmbH"
+    assert details["Verwendungszweck"] == body + esr.calc_check_digit(body)
     assert "BIC" not in details
     # The Spanish account appears nowhere on this page.
     assert "ES67" not in html and "2085 9252" not in html and "CAZRES2Z" not in html

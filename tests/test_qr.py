@@ -209,7 +209,7 @@ def test_ways_to_pay_hold_payloads_and_what_to_draw_not_drawings(site_copy):
         assert hash(code.request) and code.request.payload == code.payload
         assert isinstance(code.request, PaymentPartRequest if code.rail == "swiss_qr" else QrRequest)
     swiss = next(code for code in codes if code.rail == "swiss_qr")
-    assert swiss.request.language == "en"  # alpenblick reads English: headings the standard has
+    assert swiss.request.language == "de"  # alpenblick reads German: headings the standard has
 
 
 # --- a failed build leaves no worker behind -------------------------------------------------

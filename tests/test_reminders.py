@@ -141,7 +141,7 @@ def test_a_failed_message_does_not_stop_the_others(site_copy, inbox):
     assert "reminder for invoice 2026-002" in result.stderr and "failed" in result.stderr
     # the other clients' reminders still go out: 2026-007 is due today, 2026-008 in two days
     assert sorted(m["Subject"] for m in inbox.messages) == [
-        "Invoice 2026-007 is due today",
+        "Rechnung 2026-007 ist heute fällig",  # alpenblick reads German
         "Reminder: invoice 2026-008 is due on December 12, 2026",
     ]
     record = (site_copy / "reminders-sent.yml").read_text(encoding="utf-8")

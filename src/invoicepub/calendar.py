@@ -29,18 +29,22 @@ def _event(entry: InvoiceEntry, *, site_url: str | None, business_name: str, sta
     fmt = formatter(invoice.language)
     amount = fmt.money(figures.balance, invoice.currency)
     link = absolute(site_url, entry.path)
+    summary = fmt.gettext("Invoice {number} due: {amount} ({business})", number=invoice.number, amount=amount, business=business_name)
     event = Event()
     event.add("uid", f"{entry.path.strip('/').replace('/', '-')}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("dtstart", invoice.due)
     event.add("dtend", invoice.due + datetime.timedelta(days=1))
-    event.add("summary", fmt.label("calendar_summary", number=invoice.number, amount=amount, business=business_name))
-    event.add("description", fmt.label("calendar_description", number=invoice.number, amount=amount, link=link))
+    event.add("summary", summary)
+    event.add(
+        "description",
+        fmt.gettext("Invoice {number}: {amount} to pay.\nInvoice, payment details and QR code: {link}", number=invoice.number, amount=amount, link=link),
+    )
     event.add("url", link)
     event.add("transp", "TRANSPARENT")
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", fmt.label("calendar_summary", number=invoice.number, amount=amount, business=business_name))
+    alarm.add("description", summary)
     alarm.add("trigger", datetime.timedelta(days=-ALARM_DAYS_BEFORE))
     event.add_component(alarm)
     return event

@@ -18,13 +18,12 @@ from babel import Locale, UnknownLocaleError
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from .i18n import LANGUAGES
 from .money import has_no_minor_units, is_currency, is_withdrawn
 from .problems import Problems, Source
 from .source import YamlMap, is_date
 
 Parser = Callable[[Any, "str | None"], Any]
-
-LANGUAGES = ("en", "es")
 
 
 @dataclass(frozen=True)

@@ -1,258 +1,121 @@
-"""Labels in each page language and locale formatting of amounts, numbers, dates and rates."""
+"""Labels in each page language, from gettext catalogs, and locale formatting of amounts, numbers, dates and rates.
+
+The catalogs are ``locale/<language>/LC_MESSAGES/messages.po``, one per shipped language
+(SPEC §10). A ``.po`` file is the only source: it is compiled in memory the first time its
+language is used, so no compiled file can drift from it, and fuzzy entries are never used.
+Messages are the English text. Python code fills ``{name}`` placeholders (``Formatter``);
+templates use jinja2.ext.i18n, whose ``{% trans %}`` blocks write ``%(name)s``.
+"""
 
 from __future__ import annotations
 
 import copy
 import datetime
+import gettext
+import io
 import unicodedata
 from decimal import Decimal
 from functools import lru_cache
+from importlib import resources
+from typing import Any, BinaryIO, Callable
 
+import jinja2
 from babel import Locale
 from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import NumberPattern, format_decimal, format_percent, get_currency_symbol
+from markupsafe import Markup
 
 from .money import minor_units
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "invoice": "Invoice",
-        "invoice_number": "Invoice {number}",
-        "client_page_title": "Invoices for {name}",
-        "from": "From",
-        "bill_to": "Bill to",
-        "tax_id": "Tax ID",
-        "contact": "Contact",
-        "issued": "Issue date",
-        "due": "Due date",
-        "status": "Status",
-        "status.due": "Due",
-        "status.partially paid": "Partially paid",
-        "status.overdue": "Overdue",
-        "status.paid": "Paid",
-        "status.void": "Void",
-        "status.draft": "Draft",
-        "balance_due": "Balance due",
-        "due_on": "due {date}",
-        "overdue_as_of": "overdue as of {date} (due {due})",
-        "status_as_of": "{status} (as of {date})",
-        "as_of": "as of {date}",
-        "paid_col": "Paid",
-        "amount_due_col": "Amount due",
-        "credit": "Credit in your favour",
-        "nothing_due": "Nothing to pay",
-        "void_notice": "This invoice has been voided. Nothing is due and it cannot be paid.",
-        "paid_notice": "Paid in full. Thank you!",
-        "how_to_pay_link": "How to pay",
-        "items": "Items",
-        "description": "Description",
-        "quantity": "Qty",
-        "unit": "Unit",
-        "unit_price": "Unit price",
-        "line_discount": "Discount",
-        "net": "Amount",
-        "subtotal": "Subtotal",
-        "discount": "Discount {rate}",
-        "tax": "Tax {rate}",
-        "tax_on": "on {base}",
-        "withholding": "Income tax withheld {rate}",
-        "total": "Total",
-        "amount_due": "Amount due",
-        "paid": "Paid",
-        "payments": "Payment history",
-        "no_payments": "No payments received as of {date}.",
-        "date": "Date",
-        "method": "Method",
-        "reference": "Reference",
-        "amount": "Amount",
-        "how_to_pay": "How to pay",
-        "scan_to_pay": "Scan with your banking app",
-        "qr_alt": "{rail} QR code: pay {amount} to {name}, {account_label} {account}{bic}, reference {reference}.",
-        "qr_bic": ", BIC {bic}",
-        "rail.epc": "SEPA transfer",
-        "rail.swiss_qr": "Swiss QR-bill",
-        "rail.spayd": "QR Platba",
-        "rail.upi": "UPI",
-        "rail.pix": "Pix",
-        "account.epc": "IBAN",
-        "account.swiss_qr": "IBAN",
-        "account.spayd": "IBAN",
-        "account.upi": "UPI ID",
-        "account.pix": "Pix key",
-        "bank_transfer": "Bank transfer",
-        "account_holder": "Account holder",
-        "iban": "IBAN",
-        "bic": "BIC",
-        "quote_reference": "Reference to quote",
-        "pay_by_card": "Pay by card",
-        "pay_with_paypal": "Pay with PayPal",
-        "notes": "Notes",
-        "questions": "Questions about this invoice?",
-        "questions_client": "Questions about your invoices?",
-        "email": "Email",
-        "phone": "Phone",
-        "hours": "Hours",
-        "mail_subject": "Invoice {number}",
-        "mail_subject_client": "Invoices for {name}",
-        "preview": "Preview — these are local preview links, not the published ones. Set INVOICES_SECRET to build the real site.",
-        "your_invoices": "Your invoices",
-        "number": "Number",
-        "balance": "Balance",
-        "currency": "Currency",
-        "outstanding": "Outstanding",
-        "overdue_total": "Overdue",
-        "all_payments": "Payments received",
-        "invoice_col": "Invoice",
-        "nothing_outstanding": "Nothing outstanding. Thank you!",
-        "pay_now": "Pay",
-        "print": "Print or save as PDF",
-        "mention.E": "Exempt from VAT",
-        "mention.AE": "Reverse charge: VAT to be accounted for by the recipient (Art. 196 Directive 2006/112/EC)",
-        "mention.K": "Exempt intra-Community supply of goods (Art. 138 Directive 2006/112/EC)",
-        "mention.G": "Exempt export of goods outside the EU (Art. 146 Directive 2006/112/EC)",
-        "mention.O": "Not subject to VAT: supplied outside the territory of application of the tax",
-        "no_einvoice.withholding": "No e-invoice (XML) for this invoice: the EN 16931 standard has no place for income tax withheld.",
-        "no_einvoice.seller_tax_id": "No e-invoice (XML) for this invoice: the seller's VAT number is missing.",
-        "no_einvoice.seller_country": "No e-invoice (XML) for this invoice: the seller's country is missing.",
-        "no_einvoice.buyer_country": "No e-invoice (XML) for this invoice: the client's country is missing.",
-        "no_einvoice.currency": "No e-invoice (XML) for this invoice: the EN 16931 standard allows amounts with at most two decimals.",
-        "no_einvoice.not_subject_mixed": "No e-invoice (XML) for this invoice: the EN 16931 standard does not allow lines not subject to VAT beside taxed ones.",
-        "download_pdf": "Download PDF",
-        "download_xml": "Download e-invoice (XML)",
-        "reminder_subject.upcoming": "Reminder: invoice {number} is due on {date}",
-        "reminder_subject.due": "Invoice {number} is due today",
-        "reminder_subject.overdue": "Invoice {number} is overdue: {amount} to pay",
-        "add_to_calendar": "Add the due date to your calendar",
-        "add_all_to_calendar": "Add all due dates to your calendar",
-        "calendar_summary": "Invoice {number} due: {amount} ({business})",
-        "calendar_description": "Invoice {number}: {amount} to pay.\nInvoice, payment details and QR code: {link}",
-        "new.header": "Invoice {number} for {client}",
-        "new.publish": 'Fill in the items, then delete the "status: draft" line to publish it.',
-        "new.due": "{days} days after the issue date",
-        "new.withholding": "income tax withheld (defaults in business.yml or the client's file)",
-        "new.items": "One entry per line of the invoice. quantity defaults to 1; unit, discount and tax are optional.",
-        "new.placeholder": "Describe the work",
-        "new.thanks": "Thank you!",
-    },
-    "es": {
-        "invoice": "Factura",
-        "invoice_number": "Factura {number}",
-        "client_page_title": "Facturas de {name}",
-        "from": "Emisor",
-        "bill_to": "Cliente",
-        "tax_id": "NIF",
-        "contact": "Contacto",
-        "issued": "Fecha de emisión",
-        "due": "Vencimiento",
-        "status": "Estado",
-        "status.due": "Pendiente",
-        "status.partially paid": "Pago parcial",
-        "status.overdue": "Vencida",
-        "status.paid": "Pagada",
-        "status.void": "Anulada",
-        "status.draft": "Borrador",
-        "balance_due": "Importe pendiente",
-        "due_on": "vence el {date}",
-        "overdue_as_of": "vencida a {date} (vencimiento: {due})",
-        "status_as_of": "{status} (a {date})",
-        "as_of": "a {date}",
-        "paid_col": "Pagado",
-        "amount_due_col": "Total a pagar",
-        "credit": "Saldo a su favor",
-        "nothing_due": "Nada pendiente de pago",
-        "void_notice": "Esta factura ha sido anulada. No hay nada que pagar.",
-        "paid_notice": "Pagada en su totalidad. ¡Gracias!",
-        "how_to_pay_link": "Cómo pagar",
-        "items": "Conceptos",
-        "description": "Concepto",
-        "quantity": "Cant.",
-        "unit": "Unidad",
-        "unit_price": "Precio unitario",
-        "line_discount": "Descuento",
-        "net": "Importe",
-        "subtotal": "Subtotal",
-        "discount": "Descuento {rate}",
-        "tax": "IVA {rate}",
-        "tax_on": "sobre {base}",
-        "withholding": "Retención IRPF {rate}",
-        "total": "Total",
-        "amount_due": "Total a pagar",
-        "paid": "Pagado",
-        "payments": "Historial de pagos",
-        "no_payments": "Ningún pago recibido a {date}.",
-        "date": "Fecha",
-        "method": "Forma de pago",
-        "reference": "Referencia",
-        "amount": "Importe",
-        "how_to_pay": "Cómo pagar",
-        "scan_to_pay": "Escanee con la app de su banco",
-        "qr_alt": "Código QR {rail}: pagar {amount} a {name}, {account_label} {account}{bic}, referencia {reference}.",
-        "qr_bic": ", BIC {bic}",
-        "rail.epc": "de transferencia SEPA",
-        "rail.swiss_qr": "de factura QR suiza",
-        "rail.spayd": "QR Platba",
-        "rail.upi": "UPI",
-        "rail.pix": "Pix",
-        "account.epc": "IBAN",
-        "account.swiss_qr": "IBAN",
-        "account.spayd": "IBAN",
-        "account.upi": "ID de UPI",
-        "account.pix": "clave Pix",
-        "bank_transfer": "Transferencia bancaria",
-        "account_holder": "Titular",
-        "iban": "IBAN",
-        "bic": "BIC",
-        "quote_reference": "Concepto a indicar",
-        "pay_by_card": "Pagar con tarjeta",
-        "pay_with_paypal": "Pagar con PayPal",
-        "notes": "Notas",
-        "questions": "¿Preguntas sobre esta factura?",
-        "questions_client": "¿Preguntas sobre sus facturas?",
-        "email": "Correo",
-        "phone": "Teléfono",
-        "hours": "Horario",
-        "mail_subject": "Factura {number}",
-        "mail_subject_client": "Facturas de {name}",
-        "preview": "Vista previa: estos enlaces son locales, no los publicados. Defina INVOICES_SECRET para generar el sitio real.",
-        "your_invoices": "Sus facturas",
-        "number": "Número",
-        "balance": "Pendiente",
-        "currency": "Moneda",
-        "outstanding": "Pendiente de pago",
-        "overdue_total": "Vencido",
-        "all_payments": "Pagos recibidos",
-        "invoice_col": "Factura",
-        "nothing_outstanding": "No hay nada pendiente. ¡Gracias!",
-        "pay_now": "Pagar",
-        "print": "Imprimir o guardar como PDF",
-        "mention.E": "Operación exenta de IVA",
-        "mention.AE": "Inversión del sujeto pasivo (art. 84.Uno.2º Ley 37/1992; art. 196 Directiva 2006/112/CE)",
-        "mention.K": "Entrega intracomunitaria exenta (art. 25 Ley 37/1992; art. 138 Directiva 2006/112/CE)",
-        "mention.G": "Exportación exenta (art. 21 Ley 37/1992; art. 146 Directiva 2006/112/CE)",
-        "mention.O": "Operación no sujeta a IVA (arts. 69 y 70 Ley 37/1992)",
-        "no_einvoice.withholding": "Sin factura electrónica (XML): la norma EN 16931 no admite la retención de IRPF.",
-        "no_einvoice.seller_tax_id": "Sin factura electrónica (XML): falta el NIF-IVA del emisor.",
-        "no_einvoice.seller_country": "Sin factura electrónica (XML): falta el país del emisor.",
-        "no_einvoice.buyer_country": "Sin factura electrónica (XML): falta el país del cliente.",
-        "no_einvoice.currency": "Sin factura electrónica (XML): la norma EN 16931 solo admite importes con dos decimales como máximo.",
-        "no_einvoice.not_subject_mixed": "Sin factura electrónica (XML): la norma EN 16931 no admite operaciones no sujetas junto a otras sujetas a IVA.",
-        "download_pdf": "Descargar PDF",
-        "download_xml": "Descargar factura electrónica (XML)",
-        "reminder_subject.upcoming": "Recordatorio: la factura {number} vence el {date}",
-        "reminder_subject.due": "La factura {number} vence hoy",
-        "reminder_subject.overdue": "Factura {number} vencida: {amount} pendiente",
-        "add_to_calendar": "Añadir el vencimiento a su calendario",
-        "add_all_to_calendar": "Añadir todos los vencimientos a su calendario",
-        "calendar_summary": "Vence la factura {number}: {amount} ({business})",
-        "calendar_description": "Factura {number}: {amount} pendiente de pago.\nFactura, datos de pago y código QR: {link}",
-        "new.header": "Factura {number} para {client}",
-        "new.publish": 'Rellene los conceptos y borre la línea "status: draft" para publicarla.',
-        "new.due": "{days} días después de la fecha de emisión",
-        "new.withholding": "retención de IRPF (valores por defecto en business.yml o en la ficha del cliente)",
-        "new.items": "Una entrada por cada línea de la factura. quantity vale 1 por defecto; unit, discount y tax son opcionales.",
-        "new.placeholder": "Describa el trabajo",
-        "new.thanks": "¡Gracias por su confianza!",
-    },
+DOMAIN = "messages"
+# Where a language's formats are not those of Babel's locale of the same name: Babel's
+# "pt" is Brazil's, and the catalog is European Portuguese.
+_FORMAT_LOCALES = {"pt": "pt_PT"}
+
+
+def _shipped_languages() -> tuple[str, ...]:
+    """Every language with a catalog in the package: a new ``.po`` file is a new language."""
+    folder = resources.files(__package__).joinpath("locale")
+    return tuple(sorted(p.name for p in folder.iterdir() if p.joinpath("LC_MESSAGES", f"{DOMAIN}.po").is_file()))
+
+
+LANGUAGES = _shipped_languages()
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is named; it is translated where it is shown."""
+    return message
+
+
+# Labels other modules ask for by id, through ``Formatter.label``.
+LABEL_IDS: dict[str, str] = {
+    # The mention printed under a 0 % tax line, by EN 16931 VAT category (SPEC §9).
+    "mention.E": N_("Exempt from VAT"),
+    "mention.AE": N_("Reverse charge: VAT to be accounted for by the recipient (Art. 196 Directive 2006/112/EC)"),
+    "mention.K": N_("Exempt intra-Community supply of goods (Art. 138 Directive 2006/112/EC)"),
+    "mention.G": N_("Exempt export of goods outside the EU (Art. 146 Directive 2006/112/EC)"),
+    "mention.O": N_("Not subject to VAT: supplied outside the territory of application of the tax"),
+    # Why a document has a PDF but no e-invoice.
+    "no_einvoice.withholding": N_("No e-invoice (XML) for this invoice: the EN 16931 standard has no place for income tax withheld."),
+    "no_einvoice.seller_tax_id": N_("No e-invoice (XML) for this invoice: the seller's VAT number is missing."),
+    "no_einvoice.seller_country": N_("No e-invoice (XML) for this invoice: the seller's country is missing."),
+    "no_einvoice.buyer_country": N_("No e-invoice (XML) for this invoice: the client's country is missing."),
+    "no_einvoice.currency": N_("No e-invoice (XML) for this invoice: the EN 16931 standard allows amounts with at most two decimals."),
+    "no_einvoice.not_subject_mixed": N_(
+        "No e-invoice (XML) for this invoice: the EN 16931 standard does not allow lines not subject to VAT beside taxed ones."
+    ),
+    "download_pdf": N_("Download PDF"),
+    "download_xml": N_("Download e-invoice (XML)"),
+    "no_payments": N_("No payments received as of {date}."),
+    # The labels of the page templates (overrides/), as ``view.labels``.
+    "account_holder": N_("Account holder"),
+    "add_all_to_calendar": N_("Add all due dates to your calendar"),
+    "add_to_calendar": N_("Add the due date to your calendar"),
+    "all_payments": N_("Payments received"),
+    "amount": N_("Amount"),
+    "amount_due_col": N_("Amount due"),
+    "balance": N_("Balance"),
+    "bank_transfer": N_("Bank transfer"),
+    "bic": N_("BIC"),
+    "bill_to": N_("Bill to"),
+    "contact": N_("Contact"),
+    "currency": N_("Currency"),
+    "date": N_("Date"),
+    "description": N_("Description"),
+    "due": N_("Due date"),
+    "email": N_("Email"),
+    "from": N_("From"),
+    "hours": N_("Hours"),
+    "how_to_pay": N_("How to pay"),
+    "how_to_pay_link": N_("How to pay"),
+    "iban": N_("IBAN"),
+    "invoice_col": N_("Invoice"),
+    "issued": N_("Issue date"),
+    "items": N_("Items"),
+    "line_discount": N_("Discount"),
+    "method": N_("Method"),
+    "net": N_("Amount"),
+    "notes": N_("Notes"),
+    "number": N_("Number"),
+    "outstanding": N_("Outstanding"),
+    "overdue_total": N_("Overdue"),
+    "paid_col": N_("Paid"),
+    "pay_now": N_("Pay"),
+    "payments": N_("Payment history"),
+    "phone": N_("Phone"),
+    "preview": N_("Preview — these are local preview links, not the published ones. Set INVOICES_SECRET to build the real site."),
+    "print": N_("Print or save as PDF"),
+    "quantity": N_("Qty"),
+    "quote_reference": N_("Reference to quote"),
+    "reference": N_("Reference"),
+    "scan_to_pay": N_("Scan with your banking app"),
+    "status": N_("Status"),
+    "tax_id": N_("Tax ID"),
+    "unit": N_("Unit"),
+    "unit_price": N_("Unit price"),
+    "your_invoices": N_("Your invoices"),
 }
 
 
@@ -262,10 +125,24 @@ class Formatter:
     def __init__(self, language: str) -> None:
         self.language = language
         self.locale = _locale(language)
-        self.labels = LABELS[language]
+        self.translations = translations(language)
+        self.labels = {key: self.translations.gettext(message) for key, message in LABEL_IDS.items()}
+
+    def gettext(self, message: str, **values: object) -> str:
+        """``message`` in this language, with its ``{name}`` placeholders filled from ``values``."""
+        return _fill(self.translations.gettext(message), values)
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        """The form of ``singular``/``plural`` that this language uses for ``n``."""
+        return _fill(self.translations.ngettext(singular, plural, n), values)
+
+    def pgettext(self, context: str, message: str, **values: object) -> str:
+        """``message`` as meant in ``context`` (``"invoice status"``: "Paid" as a state, not a column)."""
+        return _fill(self.translations.pgettext(context, message), values)
 
     def label(self, key: str, **values: object) -> str:
-        return self.labels[key].format(**values) if values else self.labels[key]
+        """A label named by id (``"mention.AE"``): see ``LABEL_IDS``."""
+        return self.gettext(LABEL_IDS[key], **values)
 
     def money(self, amount: Decimal, currency: str) -> str:
         """``€1,451.78`` / ``CHF 4,550.00`` in English, ``1.451,78 €`` in Spanish, ``−€3,000.00`` when negative.
@@ -347,7 +224,82 @@ def _is_letter_like(char: str) -> bool:
 
 @lru_cache(maxsize=None)
 def _locale(language: str) -> Locale:
-    return Locale.parse(language)
+    return Locale.parse(_FORMAT_LOCALES.get(language, language))
+
+
+def catalog_file(language: str) -> resources.abc.Traversable:
+    """The ``.po`` file of a shipped language."""
+    return resources.files(__package__).joinpath("locale", language, "LC_MESSAGES", f"{DOMAIN}.po")
+
+
+@lru_cache(maxsize=None)
+def translations(language: str) -> gettext.GNUTranslations:
+    """The catalog of ``language``, compiled from its ``.po`` file in memory; fuzzy entries are left out."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language!r} (supported: {', '.join(LANGUAGES)})")
+    with catalog_file(language).open("rb") as po:
+        return compile_catalog(po, language)
+
+
+def compile_catalog(po: BinaryIO, language: str) -> gettext.GNUTranslations:
+    """A ``.po`` file as gettext reads it, compiled in memory: fuzzy entries are left out."""
+    catalog = read_po(po, locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def enable_gettext(environment: jinja2.Environment) -> None:
+    """Turn on jinja2.ext.i18n the way the catalogs are written: newstyle calls, trimmed blocks.
+
+    The functions themselves come with each render (``template_gettext``), so that one
+    environment serves every language.
+    """
+    environment.add_extension("jinja2.ext.i18n")
+    environment.newstyle_gettext = True  # type: ignore[attr-defined]
+    environment.policies["ext.i18n.trimmed"] = True
+
+
+@lru_cache(maxsize=None)
+def template_gettext(language: str) -> dict[str, Callable[..., str]]:
+    """``gettext``, ``ngettext``, ``pgettext`` and ``npgettext`` in ``language``, for a template's context.
+
+    They work as jinja2.ext.i18n's newstyle functions: ``%(name)s`` filled from keyword
+    arguments (``num`` is the count), and where the template escapes, the values are
+    escaped while the translation, our own text, is not.
+    """
+    catalog = translations(language)
+
+    @jinja2.pass_context
+    def gettext_(context: jinja2.runtime.Context, message: str, /, **values: Any) -> str:
+        return _fill_template(context, catalog.gettext(message), values)
+
+    @jinja2.pass_context
+    def ngettext_(context: jinja2.runtime.Context, singular: str, plural: str, num: int, /, **values: Any) -> str:
+        values.setdefault("num", num)
+        return _fill_template(context, catalog.ngettext(singular, plural, num), values)
+
+    @jinja2.pass_context
+    def pgettext_(context: jinja2.runtime.Context, msgctxt: str, message: str, /, **values: Any) -> str:
+        return _fill_template(context, catalog.pgettext(msgctxt, message), values)
+
+    @jinja2.pass_context
+    def npgettext_(context: jinja2.runtime.Context, msgctxt: str, singular: str, plural: str, num: int, /, **values: Any) -> str:
+        values.setdefault("num", num)
+        return _fill_template(context, catalog.npgettext(msgctxt, singular, plural, num), values)
+
+    return {"gettext": gettext_, "ngettext": ngettext_, "pgettext": pgettext_, "npgettext": npgettext_}
+
+
+def _fill(text: str, values: dict[str, object]) -> str:
+    return text.format(**values) if values else text
+
+
+def _fill_template(context: jinja2.runtime.Context, text: str, values: dict[str, Any]) -> str:
+    if context.eval_ctx.autoescape:
+        return Markup(text) % values
+    return text % values
 
 
 @lru_cache(maxsize=None)

@@ -17,7 +17,7 @@ from typing import Mapping
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from .i18n import formatter
+from .i18n import Formatter, enable_gettext, formatter, template_gettext
 from .links import absolute
 from .reminders import Reminder
 from .site import Site
@@ -34,6 +34,7 @@ _templates = Environment(
     keep_trailing_newline=True,
     undefined=StrictUndefined,
 )
+enable_gettext(_templates)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def compose(reminder: Reminder, site: Site, *, site_url: str | None, sender: str
     amount = fmt.money(figures.balance, invoice.currency)
     due = fmt.date(invoice.due)
     bank, buttons = bank_and_buttons(entry.ways, fmt)
-    body = _templates.get_template(f"reminder.{client.language}.txt").render(
+    body = _templates.get_template("reminder.txt").render(
+        **template_gettext(client.language),
         kind=reminder.kind,
         greeting=client.contact or client.name,
         number=invoice.number,
@@ -102,12 +104,20 @@ def compose(reminder: Reminder, site: Site, *, site_url: str | None, sender: str
     reply_to = business.support.email or business.email
     if reply_to:
         message["Reply-To"] = reply_to
-    message["Subject"] = fmt.label(f"reminder_subject.{reminder.kind}", number=invoice.number, date=due, amount=amount)
+    message["Subject"] = _subject(fmt, reminder.kind, number=invoice.number, due=due, amount=amount)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Content-Language"] = client.language
     message.set_content(body)
     return message
+
+
+def _subject(fmt: Formatter, kind: str, *, number: str, due: str, amount: str) -> str:
+    if kind == "upcoming":
+        return fmt.gettext("Reminder: invoice {number} is due on {date}", number=number, date=due)
+    if kind == "due":
+        return fmt.gettext("Invoice {number} is due today", number=number)
+    return fmt.gettext("Invoice {number} is overdue: {amount} to pay", number=number, amount=amount)
 
 
 class Mailer:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .i18n import formatter
+from .i18n import enable_gettext, formatter, template_gettext
 from .load import INVOICES_DIR
 from .model import Ledger
 from .numbering import next_number
@@ -30,6 +30,7 @@ _templates = Environment(
     keep_trailing_newline=True,
     undefined=StrictUndefined,
 )
+enable_gettext(_templates)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def plan_new_invoice(
     terms = ledger.business.payment_terms_days
     fmt = formatter(client.language)
     text = _templates.get_template("new-invoice.yml").render(
-        label=fmt.label,
+        **template_gettext(client.language),
         number_text=number,
         client_name=client.name,
         terms=terms,
@@ -67,8 +68,8 @@ def plan_new_invoice(
         currency=client.currency,
         tax=defaults.tax or "0%",
         withholding=defaults.withholding if defaults.withholding and _percent(defaults.withholding) else None,
-        placeholder=yaml_scalar(fmt.label("new.placeholder")),
-        thanks=yaml_scalar(fmt.label("new.thanks"), always_quote=True),
+        placeholder=yaml_scalar(fmt.gettext("Describe the work")),
+        thanks=yaml_scalar(fmt.gettext("Thank you!"), always_quote=True),
     )
     path = Path(root) / INVOICES_DIR / str(today.year) / f"{_file_name(number)}.yml"
     if path.exists():

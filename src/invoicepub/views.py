@@ -16,8 +16,8 @@ from markupsafe import Markup
 
 from . import calendar, einvoice, tax
 from .einvoice import eligibility
-from .figures import OVERDUE, PAID, VOID
-from .i18n import Formatter, formatter
+from .figures import DRAFT, DUE, OVERDUE, PAID, PARTIALLY_PAID, VOID
+from .i18n import N_, Formatter, formatter
 from .jsonld import invoice_jsonld
 from .model import Business, Client
 from .payments.ways import IBAN_RAILS, PaymentQr, WaysToPay
@@ -194,12 +194,12 @@ class ClientPage:
 
 def invoice_title(entry: InvoiceEntry) -> str:
     """"Invoice 2026-014" in the invoice's language."""
-    return formatter(entry.invoice.language).label("invoice_number", number=entry.invoice.number)
+    return formatter(entry.invoice.language).gettext("Invoice {number}", number=entry.invoice.number)
 
 
 def client_title(entry: ClientEntry) -> str:
     """"Invoices for Acme" in the client's language."""
-    return formatter(entry.client.language).label("client_page_title", name=entry.client.name)
+    return formatter(entry.client.language).gettext("Invoices for {name}", name=entry.client.name)
 
 
 def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoicePage:
@@ -221,30 +221,30 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         )
         for line in figures.lines
     )
-    totals = [TotalRow(fmt.label("subtotal"), money(figures.subtotal), "subtotal")]
+    totals = [TotalRow(fmt.gettext("Subtotal"), money(figures.subtotal), "subtotal")]
     if invoice.discount_rate:
-        totals.append(TotalRow(fmt.label("discount", rate=fmt.rate(invoice.discount_rate)), money(-figures.discount), "discount"))
+        totals.append(TotalRow(fmt.gettext("Discount {rate}", rate=fmt.rate(invoice.discount_rate)), money(-figures.discount), "discount"))
     for group in figures.tax_groups:
         totals.append(
             TotalRow(
-                fmt.label("tax", rate=fmt.rate(group.rate)),
+                fmt.gettext("Tax {rate}", rate=fmt.rate(group.rate)),
                 money(group.tax),
                 "tax",
-                detail=fmt.label("tax_on", base=money(group.base)),
+                detail=fmt.gettext("on {base}", base=money(group.base)),
                 mention=_tax_mention(fmt, group.category, invoice.tax_reason),
             )
         )
     withheld = bool(invoice.withholding_rate)
-    totals.append(TotalRow(fmt.label("total"), money(figures.total), "total", strong=not withheld))
+    totals.append(TotalRow(fmt.gettext("Total"), money(figures.total), "total", strong=not withheld))
     if invoice.withholding_rate:
         totals.append(
-            TotalRow(fmt.label("withholding", rate=fmt.rate(invoice.withholding_rate)), money(-figures.withholding), "withholding")
+            TotalRow(fmt.gettext("Income tax withheld {rate}", rate=fmt.rate(invoice.withholding_rate)), money(-figures.withholding), "withholding")
         )
-        totals.append(TotalRow(fmt.label("amount_due"), money(figures.amount_due), "amount_due", strong=True))
+        totals.append(TotalRow(fmt.gettext("Amount due"), money(figures.amount_due), "amount_due", strong=True))
     if figures.paid:
-        totals.append(TotalRow(fmt.label("paid"), money(-figures.paid), "paid"))
+        totals.append(TotalRow(fmt.gettext("Paid"), money(-figures.paid), "paid"))
     if figures.status != VOID:
-        label = fmt.label("credit") if figures.balance < 0 else fmt.label("balance_due")
+        label = fmt.gettext("Credit in your favour") if figures.balance < 0 else fmt.gettext("Balance due")
         totals.append(TotalRow(label, money(abs(figures.balance)), "balance"))
 
     payments = tuple(
@@ -267,8 +267,8 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         title=invoice_title(entry),
         number=invoice.number,
         status=figures.status,
-        status_label=fmt.label(f"status.{figures.status}"),
-        status_as_of=fmt.label("status_as_of", status=fmt.label(f"status.{figures.status}"), date=fmt.date(site.today)),
+        status_label=_status_label(fmt, figures.status),
+        status_as_of=fmt.gettext("{status} (as of {date})", status=_status_label(fmt, figures.status), date=fmt.date(site.today)),
         preview=site.preview,
         business_name=business.name,
         logo=business.logo,
@@ -289,7 +289,7 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         bank=bank,
         buttons=buttons,
         notes_html=markdown_to_html(invoice.notes) if invoice.notes else Markup(""),
-        support=_support(business, fmt, fmt.label("questions"), fmt.label("mail_subject", number=invoice.number)),
+        support=_support(business, fmt, fmt.gettext("Questions about this invoice?"), fmt.gettext("Invoice {number}", number=invoice.number)),
         jsonld=invoice_jsonld(invoice, figures, business, client),
         calendar_path=f"{entry.folder}/{calendar.INVOICE_FILE}" if figures.is_open else "",
         einvoice_path="" if no_einvoice else f"{entry.folder}/{einvoice.UBL_FILE}",
@@ -330,7 +330,7 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
                 paid=fmt.money(figures.paid, currency),
                 balance=fmt.money(figures.payable, currency),
                 status=figures.status,
-                status_label=fmt.label(f"status.{figures.status}"),
+                status_label=_status_label(fmt, figures.status),
             )
         )
         for payment in invoice.payments:
@@ -362,12 +362,12 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
         preview=site.preview,
         business_name=business.name,
         logo=business.logo,
-        as_of=fmt.label("as_of", date=fmt.date(site.today)),
+        as_of=fmt.gettext("as of {date}", date=fmt.date(site.today)),
         totals=totals,
         invoices=tuple(rows),
         payments=tuple(payments),
         no_payments=fmt.label("no_payments", date=fmt.date(site.today)),
-        support=_support(business, fmt, fmt.label("questions_client"), fmt.label("mail_subject_client", name=client.name)),
+        support=_support(business, fmt, fmt.gettext("Questions about your invoices?"), fmt.gettext("Invoices for {name}", name=client.name)),
         calendar_path=f"{entry.folder}/{calendar.CLIENT_FILE}" if any(e.figures.is_open for e in entry.invoices) else "",
         labels=fmt.labels,
     )
@@ -387,7 +387,7 @@ def bank_and_buttons(ways: WaysToPay | None, fmt: Formatter) -> tuple[BankView |
             reference=account.reference,
         )
     buttons = tuple(
-        ButtonView(fmt.label("pay_by_card" if link.kind == "card" else "pay_with_paypal"), link.url, link.kind)
+        ButtonView(fmt.gettext("Pay by card") if link.kind == "card" else fmt.gettext("Pay with PayPal"), link.url, link.kind)
         for link in ways.links
     )
     return bank, buttons
@@ -407,6 +407,28 @@ def _tax_mention(fmt: Formatter, category: str, tax_reason: str | None) -> str:
     return fmt.label(f"mention.{category}") if category in tax.MENTIONED else ""
 
 
+# Each payment rail's name and what its account is called, for a code's text alternative.
+_RAILS = {
+    "epc": (N_("SEPA transfer"), N_("IBAN")),
+    "swiss_qr": (N_("Swiss QR-bill"), N_("IBAN")),
+    "spayd": (N_("QR Platba"), N_("IBAN")),
+    "upi": (N_("UPI"), N_("UPI ID")),
+    "pix": (N_("Pix"), N_("Pix key")),
+}
+
+
+def _status_label(fmt: Formatter, status: str) -> str:
+    """"Paid" as an invoice's state: a language may word it apart from the "Paid" column."""
+    return {
+        DRAFT: fmt.pgettext("invoice status", "Draft"),
+        DUE: fmt.pgettext("invoice status", "Due"),
+        PARTIALLY_PAID: fmt.pgettext("invoice status", "Partially paid"),
+        OVERDUE: fmt.pgettext("invoice status", "Overdue"),
+        PAID: fmt.pgettext("invoice status", "Paid"),
+        VOID: fmt.pgettext("invoice status", "Void"),
+    }[status]
+
+
 def _line_discount(fmt: Formatter, rate: Decimal | None, amount: Decimal | None, currency: str) -> str:
     if rate is not None:
         return fmt.rate(rate)
@@ -417,14 +439,15 @@ def _line_discount(fmt: Formatter, rate: Decimal | None, amount: Decimal | None,
 
 def _qr_view(fmt: Formatter, qr: PaymentQr, qr_cache: QrCache) -> QrView:
     is_iban = qr.rail in IBAN_RAILS
-    alt = fmt.label(
-        "qr_alt",
-        rail=fmt.label(f"rail.{qr.rail}"),
+    rail_name, account_label = _RAILS[qr.rail]
+    alt = fmt.gettext(
+        "{rail} QR code: pay {amount} to {name}, {account_label} {account}{bic}, reference {reference}.",
+        rail=fmt.gettext(rail_name),
         amount=fmt.money(qr.amount, qr.currency),
         name=qr.payee,
-        account_label=fmt.label(f"account.{qr.rail}"),
+        account_label=fmt.gettext(account_label),
         account=group_by_four(qr.account) if is_iban else qr.account,
-        bic=fmt.label("qr_bic", bic=qr.bic) if qr.bic else "",
+        bic=fmt.gettext(", BIC {bic}", bic=qr.bic) if qr.bic else "",
         reference=qr.reference,
     )
     svg = qr_cache.svg(qr.request)
@@ -435,16 +458,17 @@ def _summary(fmt: Formatter, entry: InvoiceEntry, today: datetime.date) -> Summa
     figures = entry.figures
     currency = entry.invoice.currency
     if figures.status == VOID:
-        return Summary(fmt.label("nothing_due"), fmt.money(figures.payable, currency), fmt.label("void_notice"), False)
+        void_notice = fmt.gettext("This invoice has been voided. Nothing is due and it cannot be paid.")
+        return Summary(fmt.gettext("Nothing to pay"), fmt.money(figures.payable, currency), void_notice, False)
     if figures.status == PAID:
-        label = fmt.label("credit") if figures.balance < 0 else fmt.label("nothing_due")
-        return Summary(label, fmt.money(abs(figures.balance), currency), fmt.label("paid_notice"), False)
+        label = fmt.gettext("Credit in your favour") if figures.balance < 0 else fmt.gettext("Nothing to pay")
+        return Summary(label, fmt.money(abs(figures.balance), currency), fmt.gettext("Paid in full. Thank you!"), False)
     if figures.status == OVERDUE:
         # Never "18 days overdue": printed or saved, the page must still be true on a later day.
-        detail = fmt.label("overdue_as_of", date=fmt.date(today), due=fmt.date(entry.invoice.due))
+        detail = fmt.gettext("overdue as of {date} (due {due})", date=fmt.date(today), due=fmt.date(entry.invoice.due))
     else:
-        detail = fmt.label("due_on", date=fmt.date(entry.invoice.due))
-    return Summary(fmt.label("balance_due"), fmt.money(figures.balance, currency), detail, entry.ways is not None)
+        detail = fmt.gettext("due {date}", date=fmt.date(entry.invoice.due))
+    return Summary(fmt.gettext("Balance due"), fmt.money(figures.balance, currency), detail, entry.ways is not None)
 
 
 def _seller(business: Business, fmt: Formatter) -> Party:
