@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import textwrap
 import time
 from decimal import Decimal
@@ -373,3 +374,29 @@ def test_a_logo_inside_docs_is_kept(tmp_path):
 def test_withholding_on_an_item_is_true_or_false(tmp_path):
     problems = problems_of(tmp_path, {"invoices/a.yml": INVOICE.replace("unit_price: 100.00", "unit_price: 100.00\n    withholding: no way")})
     assert "invoices/a.yml:7: withholding: expected true or false, got 'no way'" in problems
+
+
+@pytest.mark.parametrize(
+    "address, valid",
+    [
+        ("accounts@harbourfinch.example", True),
+        ("o'neil+invoices@sub.example.ie", True),
+        ("a&b@x.example", True),  # "&" is allowed in the local part
+        ("a<b>@x.example", False),  # would end the address in a To: header
+        ("a,b@x.example", False),  # would make two addresses
+        ("a;b@x.example", False),
+        ('"quoted"@x.example', False),
+        ("someone@localhost", False),  # no dot in the domain
+        ("someone@-x.example", False),
+        ("two@@x.example", False),
+    ],
+)
+def test_email_addresses_are_what_a_mail_header_can_carry(tmp_path, address, valid):
+    client = f"name: Acme\nemail: {json.dumps(address)}\n"
+    write_files(tmp_path, {"invoices/business.yml": BUSINESS, "invoices/clients/acme.yml": client, "invoices/a.yml": INVOICE})
+    if valid:
+        assert load_ledger(tmp_path).clients["acme"].email == address
+    else:
+        with pytest.raises(InvoiceError) as caught:
+            load_ledger(tmp_path)
+        assert [str(p) for p in caught.value.problems] == [f"invoices/clients/acme.yml:2: email: not an e-mail address: {address!r}"]
