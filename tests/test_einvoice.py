@@ -441,3 +441,19 @@ def test_content_is_not_changed_by_writing_it(sample):
     before = copy.deepcopy(content)
     ubl_invoice(content), cii_invoice(content)
     assert content == before
+
+
+def test_the_page_offers_the_file_or_says_why_there_is_none(built_sample):
+    site = load_site(built_sample, secret=SECRET, today=TODAY)
+
+    def html(number: str) -> str:
+        return (built_sample / "site" / site.entry(number).path / "index.html").read_text(encoding="utf-8")
+
+    reverse_charge = html("2026-003")
+    assert '<a href="invoice.xml" download="Invoice 2026-003.xml" type="application/xml">Download e-invoice (XML)</a>' in reverse_charge
+    assert "Reverse charge: VAT to be accounted for by the recipient (Art. 196 Directive 2006/112/EC)" in reverse_charge
+    withheld = html("2026-004")
+    assert "invoice.xml" not in withheld
+    assert "Sin factura electrónica (XML): la norma EN 16931 no admite la retención de IRPF." in withheld
+    void = html("2026-005")
+    assert "invoice.xml" not in void and "invoice-einvoice" not in void  # the void notice says enough
