@@ -27,6 +27,7 @@ from invoicepub.einvoice import UBL_FILE, content_of, einvoice_files, eligibilit
 from invoicepub.einvoice.cii import cii_invoice
 from invoicepub.einvoice.ubl import ubl_invoice
 from invoicepub.einvoice.units import unit_code
+from invoicepub.i18n import formatter
 from invoicepub.qr import QrCache
 from invoicepub.site import load_site
 from invoicepub.views import invoice_page
@@ -383,7 +384,7 @@ def test_invoices_without_an_e_invoice_say_why(tmp_path, business, client, invoi
     assert content_of(site, entry) is None and einvoice_files(site) == []
     page = invoice_page(site, entry, QrCache(None))
     assert page.einvoice_path == ""
-    assert page.no_einvoice_reason == ("" if reasons == ("void",) else page.labels[f"no_einvoice.{reasons[0]}"])
+    assert page.no_einvoice_reason == ("" if reasons == ("void",) else formatter(page.language).label(f"no_einvoice.{reasons[0]}"))
 
 
 def test_not_subject_lines_beside_taxed_ones_get_no_e_invoice(tmp_path):

@@ -339,6 +339,7 @@ class _Shown(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
+        self.cell_labels: list[str] = []  # what a stacked table cell shows before its value on a phone
         self.lang = None
         self._skip = 0
 
@@ -346,6 +347,8 @@ class _Shown(HTMLParser):
         attributes = dict(attrs)
         if tag == "html":
             self.lang = attributes.get("lang")
+        if "data-label" in attributes:
+            self.cell_labels.append(attributes["data-label"])
         if tag in ("script", "style", "svg"):
             self._skip += 1
         self.texts += [_fold(v) for k, v in attrs if k in READ_ATTRIBUTES and v]
@@ -403,6 +406,8 @@ def test_pages_in_every_language_show_no_english_label(languages_site, language)
     client = read_page(languages_site, page_path("client", f"lang-{language}", "1"))
     for html in (invoice, client):
         assert shown(html).lang == language
+        cell_labels = set(shown(html).cell_labels)
+        assert cell_labels and cell_labels <= set(_strings(language)), cell_labels - set(_strings(language))
         if language != "en":
             assert english_labels(html, language) == []
     # The check itself: the English page is full of what it looks for.

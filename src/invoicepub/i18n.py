@@ -68,54 +68,6 @@ LABEL_IDS: dict[str, str] = {
     ),
     "download_pdf": N_("Download PDF"),
     "download_xml": N_("Download e-invoice (XML)"),
-    "no_payments": N_("No payments received as of {date}."),
-    # The labels of the page templates (overrides/), as ``view.labels``.
-    "account_holder": N_("Account holder"),
-    "add_all_to_calendar": N_("Add all due dates to your calendar"),
-    "add_to_calendar": N_("Add the due date to your calendar"),
-    "all_payments": N_("Payments received"),
-    "amount": N_("Amount"),
-    "amount_due_col": N_("Amount due"),
-    "balance": N_("Balance"),
-    "bank_transfer": N_("Bank transfer"),
-    "bic": N_("BIC"),
-    "bill_to": N_("Bill to"),
-    "contact": N_("Contact"),
-    "currency": N_("Currency"),
-    "date": N_("Date"),
-    "description": N_("Description"),
-    "due": N_("Due date"),
-    "email": N_("Email"),
-    "from": N_("From"),
-    "hours": N_("Hours"),
-    "how_to_pay": N_("How to pay"),
-    "how_to_pay_link": N_("How to pay"),
-    "iban": N_("IBAN"),
-    "invoice_col": N_("Invoice"),
-    "issued": N_("Issue date"),
-    "items": N_("Items"),
-    "line_discount": N_("Discount"),
-    "method": N_("Method"),
-    "net": N_("Amount"),
-    "notes": N_("Notes"),
-    "number": N_("Number"),
-    "outstanding": N_("Outstanding"),
-    "overdue_total": N_("Overdue"),
-    "paid_col": N_("Paid"),
-    "pay_now": N_("Pay"),
-    "payments": N_("Payment history"),
-    "phone": N_("Phone"),
-    "preview": N_("Preview — these are local preview links, not the published ones. Set INVOICES_SECRET to build the real site."),
-    "print": N_("Print or save as PDF"),
-    "quantity": N_("Qty"),
-    "quote_reference": N_("Reference to quote"),
-    "reference": N_("Reference"),
-    "scan_to_pay": N_("Scan with your banking app"),
-    "status": N_("Status"),
-    "tax_id": N_("Tax ID"),
-    "unit": N_("Unit"),
-    "unit_price": N_("Unit price"),
-    "your_invoices": N_("Your invoices"),
 }
 
 
@@ -126,7 +78,6 @@ class Formatter:
         self.language = language
         self.locale = _locale(language)
         self.translations = translations(language)
-        self.labels = {key: self.translations.gettext(message) for key, message in LABEL_IDS.items()}
 
     def gettext(self, message: str, **values: object) -> str:
         """``message`` in this language, with its ``{name}`` placeholders filled from ``values``."""

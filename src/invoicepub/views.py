@@ -7,7 +7,7 @@ Every amount comes from the ``InvoiceFigures`` computed once in ``site.py``.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -147,7 +147,6 @@ class InvoicePage:
     einvoice_path: str  # the UBL e-invoice beside the page, or "" when there is none
     einvoice_filename: str  # the name it is saved under: "Invoice 2026-014.xml"
     no_einvoice_reason: str  # why there is no e-invoice, in one line ("" when there is one, or the invoice is void)
-    labels: dict[str, str] = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -189,7 +188,6 @@ class ClientPage:
     no_payments: str
     support: SupportView | None
     calendar_path: str  # every open due date as .ics, or "" when nothing is due
-    labels: dict[str, str] = field(repr=False)
 
 
 def invoice_title(entry: InvoiceEntry) -> str:
@@ -284,7 +282,7 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         show_discount=any(line.discount for line in figures.lines),
         totals=tuple(totals),
         payments=payments,
-        no_payments=fmt.label("no_payments", date=fmt.date(site.today)),
+        no_payments=fmt.gettext("No payments received as of {date}.", date=fmt.date(site.today)),
         qr_codes=qr_codes,
         bank=bank,
         buttons=buttons,
@@ -295,7 +293,6 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         einvoice_path="" if no_einvoice else f"{entry.folder}/{einvoice.UBL_FILE}",
         einvoice_filename=f"{invoice_title(entry)}.xml",
         no_einvoice_reason=_no_einvoice_reason(fmt, no_einvoice),
-        labels=fmt.labels,
     )
 
 
@@ -366,10 +363,9 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
         totals=totals,
         invoices=tuple(rows),
         payments=tuple(payments),
-        no_payments=fmt.label("no_payments", date=fmt.date(site.today)),
+        no_payments=fmt.gettext("No payments received as of {date}.", date=fmt.date(site.today)),
         support=_support(business, fmt, fmt.gettext("Questions about your invoices?"), fmt.gettext("Invoices for {name}", name=client.name)),
         calendar_path=f"{entry.folder}/{calendar.CLIENT_FILE}" if any(e.figures.is_open for e in entry.invoices) else "",
-        labels=fmt.labels,
     )
 
 
