@@ -18,6 +18,8 @@ from . import links
 from .audit import audit_site, private_details
 from .einvoice import eligibility
 from .load import load_ledger
+from .estimates import plan_acceptance
+from .model import CREDIT_NOTE, ESTIMATE, INVOICE
 from .mail import Mailer, SmtpSettings, compose
 from .money import fits_minor_units, minor_units, plain
 from .new_invoice import plan_new_invoice
@@ -92,6 +94,11 @@ def _parser() -> argparse.ArgumentParser:
     remind.add_argument("--every", type=_positive, default=7, metavar="N", help="remind again every N days while overdue (default 7)")
     remind.set_defaults(run=_remind)
 
+    accept = commands.add_parser("accept", help="accept an estimate and write its invoice", description="Mark an estimate accepted in its file (keeping its comments) and write the invoice that follows from it.")
+    accept.add_argument("number", metavar="NUMBER", help="the estimate's number")
+    accept.add_argument("--date", help="the day it was accepted and the invoice is issued, YYYY-MM-DD (default: today)")
+    accept.set_defaults(run=_accept)
+
     status = commands.add_parser("status", help="list open invoices, most urgent first", description="List open invoices (due, partially paid, overdue) with balances and totals per currency.")
     status.set_defaults(run=_status)
 
@@ -156,15 +163,23 @@ def _link_base(root: Path, base: str | None = None) -> str:
 
 def _check(root: Path, args: argparse.Namespace) -> int:
     site = _load(root)
-    drafts = sum(1 for entry in site.entries if not entry.invoice.published)
+    invoices = [entry for entry in site.entries if entry.invoice.kind == INVOICE]
+    drafts = sum(1 for entry in invoices if not entry.invoice.published)
     open_count = sum(1 for entry in site.published if entry.figures.is_open)
+    others = "".join(
+        f", {count} {name}"
+        for kind, name in ((ESTIMATE, "estimate(s)"), (CREDIT_NOTE, "credit note(s)"))
+        if (count := sum(1 for entry in site.entries if entry.invoice.kind == kind))
+    )
     print(
-        f"ok: {len(site.entries)} invoices ({drafts} draft), {len(site.ledger.clients)} clients, "
+        f"ok: {len(invoices)} invoices ({drafts} draft){others}, {len(site.ledger.clients)} clients, "
         f"{open_count} open"
     )
     # Notes, not errors: an invoice without an e-invoice is still a valid invoice (SPEC §9).
     business = site.ledger.business
     for entry in site.published:
+        if entry.invoice.kind != INVOICE:
+            continue
         reasons = eligibility.missing(business, entry.client, entry.invoice)
         if reasons:
             print(f"note: {entry.invoice.source}: invoice {entry.invoice.number} has no e-invoice (XML): {eligibility.explain(reasons)}")
@@ -213,6 +228,9 @@ def _pay(root: Path, args: argparse.Namespace) -> int:
     if entry is None:
         raise CommandError(f"unknown invoice number {args.number!r}")
     invoice = entry.invoice
+    if invoice.kind != INVOICE:
+        what = "an estimate" if invoice.kind == ESTIMATE else "a credit note"
+        raise CommandError(f"{invoice.number} is {what}: payments are recorded on invoices")
     if invoice.state in ("void", "draft"):
         raise CommandError(f"invoice {invoice.number} is {invoice.state}: it cannot take a payment")
     amount = _amount(args.amount, invoice.currency)
@@ -253,6 +271,34 @@ def _pay(root: Path, args: argparse.Namespace) -> int:
     else:
         outcome = f"paid in full, with a credit of {plain(-figures.balance, currency)} {currency} in the client's favour"
     print(f"recorded {plain(amount, currency)} {currency} on invoice {invoice.number} ({invoice.source.path}): {outcome}")
+    return 0
+
+
+def _accept(root: Path, args: argparse.Namespace) -> int:
+    today = _today()
+    ledger = load_ledger(root, today)
+    try:
+        day = datetime.date.fromisoformat(args.date) if args.date else today
+    except ValueError:
+        raise CommandError(f"--date {args.date!r} is not a date as YYYY-MM-DD") from None
+    if day > today:
+        raise CommandError(f"--date {day.isoformat()} is after today ({today.isoformat()})")
+    try:
+        planned = plan_acceptance(root, ledger, args.number, day, today)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    original = planned.estimate_path.read_text(encoding="utf-8")
+    planned.invoice_path.parent.mkdir(parents=True, exist_ok=True)
+    with planned.invoice_path.open("x", encoding="utf-8") as stream:
+        stream.write(planned.invoice_text)
+    _write_atomically(planned.estimate_path, planned.estimate_text)
+    try:
+        _load(root)  # both files must still make a valid site, or neither is kept
+    except (InvoiceError, CommandError):
+        _write_atomically(planned.estimate_path, original)
+        planned.invoice_path.unlink()
+        raise
+    print(f"accepted estimate {args.number}; wrote invoice {planned.invoice_number}: {planned.invoice_path.relative_to(root).as_posix()}")
     return 0
 
 

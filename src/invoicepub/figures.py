@@ -12,6 +12,10 @@ the spec names, and nowhere else:
 5. total = Σ bases + Σ taxes
 6. withholding = round(Σ bases of the groups subject to withholding × withholding rate)
 7. amount due = total − withholding; paid = Σ payments; balance = amount due − paid
+
+Kinds of document (SPEC §8): a credit note's credited amount is its amount due (total −
+withholding); an invoice's balance also takes off the credited amounts of its credit notes.
+An estimate's status is its state (``estimates.state``); nothing is ever due on it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from .model import Invoice, LineItem
+from . import estimates
+from .model import CREDIT_NOTE, ESTIMATE, Invoice, LineItem
 from .money import round_money
 
 ZERO = Decimal(0)
@@ -32,7 +37,17 @@ PAID = "paid"
 OVERDUE = "overdue"
 PARTIALLY_PAID = "partially paid"
 DUE = "due"
+ISSUED = "issued"  # a credit note that counts: nothing is due on it either way
 OPEN_STATUSES = (DUE, PARTIALLY_PAID, OVERDUE)
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A credit note's credited amount, applied to the invoice it corrects."""
+
+    number: str  # the credit note's
+    issued: datetime.date
+    amount: Decimal  # its total − its withholding
 
 
 @dataclass(frozen=True)
@@ -74,9 +89,11 @@ class InvoiceFigures:
     withholding: Decimal
     amount_due: Decimal
     paid: Decimal
-    balance: Decimal  # amount due − paid; negative is a credit
+    balance: Decimal  # amount due − paid − credited; negative is a credit (zero on a credit note)
     status: str
     days_overdue: int
+    credits: tuple[Credit, ...] = ()  # an invoice: its credit notes, oldest first
+    credited: Decimal = ZERO  # an invoice: Σ its credits; a credit note: its own credited amount
 
     @property
     def is_open(self) -> bool:
@@ -104,14 +121,19 @@ def line_figures(item: LineItem, currency: str) -> LineFigures:
 PRECISION = 60
 
 
-def compute(invoice: Invoice, today: datetime.date) -> InvoiceFigures:
-    """All figures of ``invoice`` as of ``today``."""
+def compute(invoice: Invoice, today: datetime.date, credits: tuple[Credit, ...] = ()) -> InvoiceFigures:
+    """All figures of ``invoice`` as of ``today``, with the ``credits`` of its credit notes taken off."""
     with localcontext() as context:
         context.prec = PRECISION
-        return _compute(invoice, today)
+        return _compute(invoice, today, credits)
 
 
-def _compute(invoice: Invoice, today: datetime.date) -> InvoiceFigures:
+def credit_of(note: Invoice, figures: InvoiceFigures) -> Credit:
+    """What the credit note ``note`` (with its ``figures``) takes off the invoice it corrects."""
+    return Credit(number=note.number, issued=note.issued, amount=figures.credited)
+
+
+def _compute(invoice: Invoice, today: datetime.date, credits: tuple[Credit, ...]) -> InvoiceFigures:
     currency = invoice.currency
     lines = tuple(line_figures(item, currency) for item in invoice.items)
     subtotal = sum((line.net for line in lines), ZERO)
@@ -149,7 +171,12 @@ def _compute(invoice: Invoice, today: datetime.date) -> InvoiceFigures:
     withholding = round_money(withholding_base * (invoice.withholding_rate or ZERO), currency)
     amount_due = total - withholding
     paid = round_money(sum((payment.amount for payment in invoice.payments), ZERO), currency)
-    balance = amount_due - paid
+    credits = tuple(sorted(credits, key=lambda credit: (credit.issued, credit.number)))
+    credited = sum((credit.amount for credit in credits), ZERO)
+    balance = amount_due - paid - credited
+    if invoice.kind == CREDIT_NOTE:
+        # The note itself owes nothing either way: its amount is taken off the corrected invoice.
+        credited, balance = amount_due, ZERO
     status = _status(invoice, balance, paid, today)
     days_overdue = (today - invoice.due).days if status == OVERDUE else 0
     return InvoiceFigures(
@@ -167,6 +194,8 @@ def _compute(invoice: Invoice, today: datetime.date) -> InvoiceFigures:
         balance=round_money(balance, currency),
         status=status,
         days_overdue=days_overdue,
+        credits=credits,
+        credited=round_money(credited, currency),
     )
 
 
@@ -175,6 +204,10 @@ def _status(invoice: Invoice, balance: Decimal, paid: Decimal, today: datetime.d
         return DRAFT
     if invoice.state == VOID:
         return VOID
+    if invoice.kind == ESTIMATE:
+        return estimates.state(invoice, today)
+    if invoice.kind == CREDIT_NOTE:
+        return ISSUED
     if balance <= 0:
         return PAID
     if today > invoice.due:

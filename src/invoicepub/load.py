@@ -18,7 +18,7 @@ from . import fields as f
 from . import tax
 from .fields import Field, read_fields
 from .load_payment import read_payment_options
-from .model import Business, Client, Defaults, Invoice, Ledger, LineItem, Payment, Support
+from .model import CREDIT_NOTE, ESTIMATE, INVOICE, KINDS, Business, Client, Defaults, Invoice, Ledger, LineItem, Payment, Support
 from .money import fits_minor_units, is_currency, minor_units
 from .problems import Problems, Source
 from .source import YamlList, YamlMap, read_yaml
@@ -86,7 +86,22 @@ INVOICE_FIELDS = {
     "notes": Field(f.multiline_text),
     "payments": _list,
     "tax_reason": Field(f.multiline_text),  # the legal ground of the items marked `tax: exempt`
+    "kind": Field(f.one_of(*KINDS)),
+    "estimate": Field(f.identifier),  # the estimate this invoice follows from (`invoices accept`)
 }
+# An estimate (SPEC §8) is valid until a day, is sent, accepted or declined, and takes no payment.
+ESTIMATE_ONLY_FIELDS = {
+    "status": Field(f.one_of("draft", "sent", "accepted", "declined")),
+    "valid_until": Field(f.date),
+}
+NOT_ON_ESTIMATE = ("payments", "due", "schedule")
+ESTIMATE_VALID_DAYS = 30
+# A credit note (SPEC §8) names the invoice it corrects and why; it takes no payment and has no due date.
+CREDIT_NOTE_ONLY_FIELDS = {
+    "corrects": Field(f.identifier, required=True),
+    "reason": Field(f.multiline_text, required=True),
+}
+NOT_ON_CREDIT_NOTE = ("payments", "due", "schedule", "estimate")
 ITEM_FIELDS = {
     "description": Field(f.text, required=True),
     "quantity": Field(f.positive_number),
@@ -95,6 +110,7 @@ ITEM_FIELDS = {
     "discount": Field(f.percentage_or_amount),
     "tax": Field(tax.parse),
     "withholding": Field(f.boolean),
+    "details": Field(f.multiline_text),  # Markdown: the step-by-step explanation of the line
 }
 PAYMENT_RECORD_FIELDS = {
     "date": Field(f.date, required=True),
@@ -142,13 +158,15 @@ def read_ledger(root: Path, problems: Problems, today: datetime.date) -> Ledger 
     _check_unique_client_ids(client_files, root, problems)
     invoices = []
     numbers: dict[str, list[Source]] = {}
+    references: list[tuple[Invoice, Source]] = []
     for path in files:
         if path == business_path or clients_dir in path.parents:
             continue
-        invoice = _read_invoice(path, root, business, clients, numbers, today, problems)
+        invoice = _read_invoice(path, root, business, clients, numbers, today, problems, references)
         if invoice is not None:
             invoices.append(invoice)
     _check_unique_numbers(numbers, problems)
+    _check_references(invoices, references, problems)
     if business is None:
         return None
     return Ledger(business=business, clients=clients, invoices=tuple(invoices))
@@ -239,12 +257,15 @@ def _read_invoice(
     numbers: dict[str, list[Source]],
     today: datetime.date,
     problems: Problems,
+    references: list[tuple[Invoice, Source]],
 ) -> Invoice | None:
     rel = _relative(path, root)
     data = read_yaml(path, root, problems)
-    values = read_fields(data, INVOICE_FIELDS, rel, 1, "an invoice", problems)
+    document_kind = _kind_of(data)
+    values = read_fields(data, _fields_of(document_kind), rel, 1, _WHAT[document_kind], problems)
     if values is None:
         return None
+    _check_kind_fields(document_kind, data, rel, problems)
     if "number" in values:
         numbers.setdefault(values["number"], []).append(Source(rel, data.line_of("number")))
     complete = True
@@ -293,8 +314,14 @@ def _read_invoice(
                 source=Source(rel, line),
                 withholding=item_values.get("withholding", True),
                 tax_category=category,
+                details=item_values.get("details"),
             )
         )
+        if document_kind == CREDIT_NOTE and item_values["unit_price"] <= 0:
+            problems.add(
+                Source(rel, entry.line_of("unit_price")),
+                f"unit_price: a credit note's items hold the amounts credited as positive numbers, got {item_values['unit_price']}",
+            )
     payment_records = []
     for payment_values, entry in payments:
         line = entry.line
@@ -327,17 +354,24 @@ def _read_invoice(
         return None
     issued: datetime.date = values["issued"]
     terms = business.payment_terms_days if business else 30
-    due = values.get("due") or issued + datetime.timedelta(days=terms)
-    if due < issued:
-        problems.add(Source(rel, data.line_of("due")), f"due date {due.isoformat()} is before the issue date {issued.isoformat()}")
+    if document_kind == ESTIMATE:
+        due = values.get("valid_until") or issued + datetime.timedelta(days=ESTIMATE_VALID_DAYS)
+        if due < issued:
+            problems.add(Source(rel, data.line_of("valid_until")), f"valid_until {due.isoformat()} is before the issue date {issued.isoformat()}")
+    elif document_kind == CREDIT_NOTE:
+        due = issued  # nothing is due on a credit note: it is money back, credited on its issue date
+    else:
+        due = values.get("due") or issued + datetime.timedelta(days=terms)
+        if due < issued:
+            problems.add(Source(rel, data.line_of("due")), f"due date {due.isoformat()} is before the issue date {issued.isoformat()}")
     if not complete or client is None:
         return None
-    return Invoice(
+    document = Invoice(
         number=values["number"],
         client_id=client.id,
         issued=issued,
         due=due,
-        state=values.get("status", "issued"),
+        state=values.get("status", "sent" if document_kind == ESTIMATE else "issued"),
         currency=currency,
         language=language,
         items=tuple(line_items),
@@ -347,7 +381,83 @@ def _read_invoice(
         payments=tuple(payment_records),
         source=Source(rel, data.line_of("number")),
         tax_reason=values.get("tax_reason"),
+        kind=document_kind,
+        estimate=values.get("estimate"),
+        corrects=values.get("corrects"),
+        reason=values.get("reason"),
     )
+    if document.corrects is not None:
+        references.append((document, Source(rel, data.line_of("corrects"))))
+    if document.estimate is not None:
+        references.append((document, Source(rel, data.line_of("estimate"))))
+    return document
+
+
+
+_WHAT = {INVOICE: "an invoice", ESTIMATE: "an estimate", CREDIT_NOTE: "a credit note"}
+
+
+def _kind_of(data: Any) -> str:
+    """The document's ``kind:`` (default invoice); a bad one is reported by ``read_fields``."""
+    kind = data.get("kind") if isinstance(data, YamlMap) else None
+    if kind in KINDS:
+        return kind
+    return INVOICE
+
+
+def _fields_of(kind: str) -> dict[str, Field]:
+    """The fields a document of ``kind`` may have: an invoice's, with each kind's own changes.
+
+    Fields an estimate or a credit note must not carry stay known here, so that ``read_fields``
+    parses them and ``_check_kind_fields`` says why they do not belong, at their line."""
+    if kind == ESTIMATE:
+        fields = {key: spec for key, spec in INVOICE_FIELDS.items() if key != "estimate"}
+        return {**fields, **ESTIMATE_ONLY_FIELDS}
+    if kind == CREDIT_NOTE:
+        return {**INVOICE_FIELDS, **CREDIT_NOTE_ONLY_FIELDS}
+    return INVOICE_FIELDS
+
+
+def _check_kind_fields(kind: str, data: YamlMap, rel: str, problems: Problems) -> None:
+    """What an estimate or a credit note must not carry, each at its line with the reason."""
+    if kind == ESTIMATE:
+        for key in NOT_ON_ESTIMATE:
+            if key in data:
+                problems.add(
+                    Source(rel, data.line_of(key)),
+                    f"{key}: an estimate has no {key}; once the client accepts it, "
+                    "`invoices accept NUMBER` writes the invoice that takes them",
+                )
+    elif kind == CREDIT_NOTE:
+        for key in NOT_ON_CREDIT_NOTE:
+            if key in data:
+                problems.add(
+                    Source(rel, data.line_of(key)),
+                    f"{key}: a credit note has no {key}; it reduces the balance of the invoice it corrects",
+                )
+
+
+def _check_references(invoices: list[Invoice], references: list[tuple[Invoice, Source]], problems: Problems) -> None:
+    """A credit note corrects an issued invoice of its client and currency; an invoice's
+    ``estimate`` is an estimate of its client. Checked once every file is read."""
+    by_number = {invoice.number: invoice for invoice in invoices}
+    for document, at in references:
+        if document.kind == CREDIT_NOTE:
+            number, wanted = document.corrects, INVOICE
+        else:
+            number, wanted = document.estimate, ESTIMATE
+        target = by_number.get(number)
+        field_name = "corrects" if document.kind == CREDIT_NOTE else "estimate"
+        if target is None:
+            problems.add(at, f"{field_name}: no document has the number {number!r}")
+        elif target.kind != wanted:
+            problems.add(at, f"{field_name}: {number} is {_WHAT[target.kind]}, not {_WHAT[wanted]}")
+        elif target.client_id != document.client_id:
+            problems.add(at, f"{field_name}: {number} is for client {target.client_id!r}, not {document.client_id!r}")
+        elif document.kind == CREDIT_NOTE and target.state != "issued":
+            problems.add(at, f"corrects: invoice {number} is {target.state}; a credit note corrects an issued invoice")
+        elif document.kind == CREDIT_NOTE and target.currency != document.currency:
+            problems.add(at, f"corrects: invoice {number} is in {target.currency}, this credit note in {document.currency}; they must match")
 
 
 def _check_tax_category(category: str, values: dict[str, Any], client: Client | None, at: Source, problems: Problems) -> None:

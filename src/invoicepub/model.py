@@ -121,6 +121,7 @@ class LineItem:
     source: Source
     withholding: bool = True  # False keeps the line out of the withholding base (Spain's "suplidos")
     tax_category: str = ""  # EN 16931 VAT category (invoicepub.tax); "" takes S or Z from the rate
+    details: str | None = None  # Markdown: the step-by-step explanation of this line (SPEC §8)
 
     def __post_init__(self) -> None:
         if not self.tax_category:
@@ -138,9 +139,17 @@ class Payment:
     source: Source
 
 
+# Kinds of document (SPEC §8): what a file under invoices/ is, from its `kind:` field.
+INVOICE = "invoice"
+ESTIMATE = "estimate"
+CREDIT_NOTE = "credit_note"
+KINDS = (INVOICE, ESTIMATE, CREDIT_NOTE)
+
+
 @dataclass(frozen=True)
 class Invoice:
-    """One invoice file, with its currency, language and due date resolved."""
+    """One document file (an invoice, an estimate or a credit note), with its currency,
+    language and due date resolved. An estimate's ``due`` is its ``valid_until``."""
 
     number: str
     client_id: str
@@ -156,10 +165,20 @@ class Invoice:
     payments: tuple[Payment, ...]
     source: Source
     tax_reason: str | None = None  # the legal ground of the ``exempt`` lines (BT-120)
+    kind: str = INVOICE  # INVOICE, ESTIMATE or CREDIT_NOTE
+    estimate: str | None = None  # an invoice: the number of the estimate it follows from
+    corrects: str | None = None  # a credit note: the number of the invoice it corrects
+    reason: str | None = None  # a credit note: why
+    # An estimate's state is ``state`` as written: "draft", "sent", "accepted" or "declined".
 
     @property
     def published(self) -> bool:
         return self.state != "draft"
+
+    @property
+    def valid_until(self) -> datetime.date:
+        """An estimate's last day to be accepted (held in ``due``)."""
+        return self.due
 
 
 @dataclass(frozen=True)

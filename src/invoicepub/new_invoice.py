@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from .i18n import enable_gettext, formatter, template_gettext
 from .load import INVOICES_DIR
 from .model import Ledger
-from .numbering import next_number
+from .numbering import next_invoice_number
 from .source import yaml_scalar
 
 # The new file is YAML, written from a template whose comments are in the client's language.
@@ -50,7 +50,7 @@ def plan_new_invoice(
         raise ValueError(f"unknown client {client_id!r} (clients: {known})")
     taken = {invoice.number for invoice in ledger.invoices}
     if number is None:
-        number = next_number(((invoice.number, invoice.issued) for invoice in ledger.invoices), today)
+        number = next_invoice_number(((document.kind, document.number, document.issued) for document in ledger.invoices), today)
     elif number in taken:
         raise ValueError(f"invoice number {number!r} already exists")
     defaults = client.defaults.over(ledger.business.defaults)

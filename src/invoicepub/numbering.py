@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from .model import INVOICE
+
 _PARTS = re.compile(r"^(?P<prefix>.*?)(?P<counter>\d+)(?P<suffix>\D*)$")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 
@@ -58,4 +60,20 @@ def next_number(existing: Iterable[tuple[str, datetime.date]], today: datetime.d
     while candidate in numbers:  # pragma: no cover - only with hand-made gaps in odd patterns
         counter += 1
         candidate = f"{prefix}{counter:0{pattern.width}d}{pattern.suffix}"
+    return candidate
+
+
+def next_invoice_number(documents: Iterable[tuple[str, str, datetime.date]], today: datetime.date) -> str:
+    """The next number in the invoices' own series, from (kind, number, issue date) of every document.
+
+    Estimates and credit notes may have series of their own (``P-2026-001``, ``R-2026-001``):
+    they never set the invoices' pattern, but numbers are unique across kinds, so none is reused.
+    """
+    documents = list(documents)
+    series = [(number, issued) for kind, number, issued in documents if kind == INVOICE]
+    taken = {number for _, number, _ in documents}
+    candidate = next_number(series, today)
+    while candidate in taken:
+        series.append((candidate, today))
+        candidate = next_number(series, today)
     return candidate

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Mapping
 
 from . import links
-from .figures import InvoiceFigures, compute
+from .figures import Credit, InvoiceFigures, compute, credit_of
 from .load import load_ledger
-from .model import Client, Invoice, Ledger
+from .model import CREDIT_NOTE, ESTIMATE, INVOICE, Client, Invoice, Ledger
 from .payments.ways import WaysToPay, ways_to_pay
 from .problems import Problems
 
@@ -47,10 +47,12 @@ class InvoiceEntry(PrivatePage):
 
 @dataclass(frozen=True)
 class ClientEntry(PrivatePage):
-    """One client with a page: its published invoices, newest first."""
+    """One client with a page: its published documents of each kind, newest first."""
 
     client: Client
-    invoices: tuple[InvoiceEntry, ...]
+    invoices: tuple[InvoiceEntry, ...]  # kind invoice only: what is charged and paid
+    estimates: tuple[InvoiceEntry, ...] = ()
+    credit_notes: tuple[InvoiceEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,11 @@ class Site:
 
     def entry(self, number: str) -> InvoiceEntry | None:
         return next((entry for entry in self.entries if entry.invoice.number == number), None)
+
+    def credit_notes_of(self, number: str) -> tuple[InvoiceEntry, ...]:
+        """The published credit notes that correct invoice ``number``, oldest first."""
+        notes = (e for e in self.published if e.invoice.kind == CREDIT_NOTE and e.invoice.corrects == number)
+        return tuple(sorted(notes, key=lambda e: (e.invoice.issued, e.invoice.number)))
 
 
 def today_from(environ: Mapping[str, str]) -> datetime.date:
@@ -95,10 +102,11 @@ def load_site(
     key = links.check_secret(secret) if secret else links.preview_key(root)
     entries = []
     problems = Problems()
+    credits = _credits(ledger, today)
     for invoice in ledger.invoices:
         client = ledger.clients[invoice.client_id]
         token = links.invoice_token(key, client.id, client.link_version, invoice.number)
-        figures = compute(invoice, today)
+        figures = compute(invoice, today, credits.get(invoice.number, ()))
         try:
             ways = ways_to_pay(ledger.business, client, invoice, figures)
         except ValueError as error:  # a rail that cannot carry this invoice
@@ -124,15 +132,27 @@ def load_site(
         client = ledger.clients[client_id]
         token = links.client_token(key, client.id, client.link_version)
         newest_first = sorted(by_client[client_id], key=lambda e: (e.invoice.issued, e.invoice.number), reverse=True)
+        of_kind = lambda kind: tuple(e for e in newest_first if e.invoice.kind == kind)  # noqa: E731
         clients.append(
             ClientEntry(
                 client=client,
-                invoices=tuple(newest_first),
+                invoices=of_kind(INVOICE),
+                estimates=of_kind(ESTIMATE),
+                credit_notes=of_kind(CREDIT_NOTE),
                 path=links.page_path(links.CLIENT_PREFIX, token, directory_urls),
                 uri=links.source_uri(links.CLIENT_PREFIX, token),
             )
         )
     return Site(ledger=ledger, today=today, preview=preview, entries=tuple(entries), clients=tuple(clients))
+
+
+def _credits(ledger: Ledger, today: datetime.date) -> dict[str, tuple[Credit, ...]]:
+    """The credits of every corrected invoice, by its number: each published, not void credit note's amount."""
+    credits: dict[str, list[Credit]] = {}
+    for note in ledger.invoices:
+        if note.kind == CREDIT_NOTE and note.state == "issued":
+            credits.setdefault(note.corrects, []).append(credit_of(note, compute(note, today)))
+    return {number: tuple(found) for number, found in credits.items()}
 
 
 def secret_from(environ: Mapping[str, str]) -> str | None:

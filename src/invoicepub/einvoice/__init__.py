@@ -7,6 +7,7 @@ the files this package lists.
 
 from __future__ import annotations
 
+from ..model import INVOICE
 from ..site import InvoiceEntry, Site
 from .content import EInvoice, einvoice
 from .eligibility import missing
@@ -18,6 +19,9 @@ UBL_FILE = "invoice.xml"
 def content_of(site: Site, entry: InvoiceEntry) -> EInvoice | None:
     """What the e-invoice of ``entry`` says, or None when it has none (see ``eligibility.missing``)."""
     business = site.ledger.business
+    # An estimate has no e-invoice; a credit note's is a UBL CreditNote (SPEC §9), not written yet.
+    if entry.invoice.kind != INVOICE:
+        return None
     if not entry.invoice.published or missing(business, entry.client, entry.invoice):
         return None
     account = entry.ways.account if entry.ways is not None else None

@@ -177,7 +177,7 @@ def einvoice(business: Business, client: Client, invoice: Invoice, figures: Invo
         tax=figures.tax,
         tax_inclusive=figures.total,
         prepaid=figures.paid,
-        payable=figures.balance,
+        payable=figures.amount_due - figures.paid,  # its credit notes are their own documents (SPEC §9)
     )
 
 

@@ -1,0 +1,387 @@
+"""Kinds of document (SPEC §8): estimates, credit notes, item details and the statement of account.
+
+Every figure is worked out by hand in the comments; the files are real YAML read by the
+real loader, and the commands run as subprocesses on copies of the sample site.
+"""
+
+from __future__ import annotations
+
+import datetime
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY, run_invoices, write_files
+from invoicepub.load import load_ledger
+from invoicepub.problems import InvoiceError
+from invoicepub.site import load_site
+from invoicepub.statement import CHARGE, CREDIT, PAYMENT, statements
+
+SECRET = "kinds-of-document-secret-0123456789abcdef"
+DAY = datetime.date.fromisoformat(TODAY)  # 2026-11-23
+
+BUSINESS = textwrap.dedent("""
+    name: Test Studio
+    email: studio@example.com
+    payment:
+      bank_transfer:
+        iban: ES67 2085 9252 0903 3006 3402
+""").lstrip()
+ACME = "name: Acme\n"
+OTHER = "name: Other Ltd\n"
+# 2026-001: 10 h × 100.00 at 21 % = 1000.00 + 210.00 tax = 1210.00; paid 400.00 on 2026-11-05.
+INVOICE_001 = textwrap.dedent("""
+    number: "2026-001"
+    client: acme
+    issued: 2026-11-02
+    items:
+      - description: Design
+        quantity: 10
+        unit_price: 100.00
+        tax: 21%
+    payments:
+      - date: 2026-11-05
+        amount: 400.00
+""").lstrip()
+
+
+def site_files(**extra: str) -> dict[str, str]:
+    files = {
+        "invoices/business.yml": BUSINESS,
+        "invoices/clients/acme.yml": ACME,
+        "invoices/clients/other.yml": OTHER,
+        "invoices/2026/2026-001.yml": INVOICE_001,
+    }
+    files.update({f"invoices/2026/{name}.yml": text for name, text in extra.items()})
+    return files
+
+
+def problems_of(root: Path, **extra: str) -> list[str]:
+    write_files(root, site_files(**extra))
+    with pytest.raises(InvoiceError) as caught:
+        load_ledger(root, DAY)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def site_of(root: Path, **extra: str):
+    write_files(root, site_files(**extra))
+    return load_site(root, secret=SECRET, today=DAY)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "invoices").rglob("*") if p.is_file()}
+
+
+# --- credit notes -----------------------------------------------------------------------
+
+CREDIT_ON_001 = textwrap.dedent("""
+    number: "CN-001"
+    kind: credit_note
+    corrects: "2026-001"
+    reason: Two hours were not worked.
+    client: acme
+    issued: 2026-11-10
+    items:
+      - description: Design (not worked)
+        quantity: 2
+        unit_price: 100.00
+        tax: 21%
+""").lstrip()
+
+
+def test_a_credit_note_reduces_a_partly_paid_invoice(tmp_path):
+    site = site_of(tmp_path, **{"CN-001": CREDIT_ON_001})
+    note, invoice = site.entry("CN-001"), site.entry("2026-001")
+    # The note: 2 × 100.00 = 200.00 + 21 % = 42.00 → total 242.00, no withholding → credited 242.00.
+    assert note.figures.credited == Decimal("242.00")
+    assert note.figures.balance == Decimal("0.00")  # nothing is due on the note itself
+    assert note.figures.status == "issued" and note.ways is None
+    # The invoice keeps its lines and total (1210.00); balance = 1210.00 − 400.00 paid − 242.00 = 568.00.
+    assert invoice.figures.total == Decimal("1210.00")
+    assert len(invoice.invoice.items) == 1
+    assert invoice.figures.credited == Decimal("242.00")
+    assert invoice.figures.balance == Decimal("568.00")
+    assert invoice.figures.status == "partially paid"
+    assert [credit.number for credit in invoice.figures.credits] == ["CN-001"]
+    # The QR and the hosted links carry what is left to pay: 568.00.
+    assert invoice.ways.qr_codes[0].amount == Decimal("568.00")
+
+
+def test_a_credit_note_larger_than_the_balance_leaves_a_credit(tmp_path):
+    # 10 × 100.00 credited at 21 % = 1210.00 against a balance of 1210.00 − 400.00 = 810.00:
+    # the invoice's balance is 810.00 − 1210.00 = −400.00, a credit in the client's favour.
+    whole = CREDIT_ON_001.replace("quantity: 2", "quantity: 10")
+    site = site_of(tmp_path, **{"CN-001": whole})
+    invoice = site.entry("2026-001")
+    assert invoice.figures.balance == Decimal("-400.00")
+    assert invoice.figures.status == "paid" and invoice.ways is None
+    assert invoice.figures.payable == Decimal("0.00")
+    # The statement ends on the same credit: 1210.00 − 400.00 − 1210.00 = −400.00.
+    (client,) = [c for c in site.clients if c.client.id == "acme"]
+    (statement,) = statements(client)
+    assert statement.closing == Decimal("-400.00")
+
+
+def test_withholding_is_not_credited(tmp_path):
+    # 1000.00 at 21 % with 15 % withheld: total 1210.00, withholding 150.00 → credited 1060.00.
+    note = CREDIT_ON_001.replace("quantity: 2", "quantity: 10") + "withholding: 15%\n"
+    invoice = INVOICE_001 + "withholding: 15%\n"
+    write_files(tmp_path, {"invoices/2026/2026-001.yml": invoice})
+    site = site_of(tmp_path, **{"CN-001": note, "2026-001": invoice})
+    assert site.entry("CN-001").figures.credited == Decimal("1060.00")
+    # Invoice amount due 1210.00 − 150.00 = 1060.00; − 400.00 paid − 1060.00 credited = −400.00.
+    assert site.entry("2026-001").figures.balance == Decimal("-400.00")
+
+
+def test_a_credit_note_for_an_unknown_invoice_is_an_error_at_its_corrects_line(tmp_path):
+    note = CREDIT_ON_001.replace('corrects: "2026-001"', 'corrects: "2026-999"')
+    assert problems_of(tmp_path, **{"CN-001": note}) == [
+        "invoices/2026/CN-001.yml:3: corrects: no document has the number '2026-999'"
+    ]
+
+
+def test_a_credit_note_for_another_clients_invoice_is_an_error(tmp_path):
+    note = CREDIT_ON_001.replace("client: acme", "client: other")
+    assert problems_of(tmp_path, **{"CN-001": note}) == [
+        "invoices/2026/CN-001.yml:3: corrects: 2026-001 is for client 'acme', not 'other'"
+    ]
+
+
+def test_a_credit_note_in_another_currency_is_an_error(tmp_path):
+    note = CREDIT_ON_001.replace("issued: 2026-11-10", "issued: 2026-11-10\ncurrency: CHF")
+    assert problems_of(tmp_path, **{"CN-001": note}) == [
+        "invoices/2026/CN-001.yml:3: corrects: invoice 2026-001 is in EUR, this credit note in CHF; they must match"
+    ]
+
+
+@pytest.mark.parametrize("state", ["void", "draft"])
+def test_a_credit_note_for_a_void_or_draft_invoice_is_an_error(tmp_path, state):
+    invoice = INVOICE_001.replace("issued: 2026-11-02", f"issued: 2026-11-02\nstatus: {state}")
+    if state == "void":
+        invoice = invoice.split("payments:")[0]
+    problems = problems_of(tmp_path, **{"CN-001": CREDIT_ON_001, "2026-001": invoice})
+    assert problems == [f"invoices/2026/CN-001.yml:3: corrects: invoice 2026-001 is {state}; a credit note corrects an issued invoice"]
+
+
+def test_a_credit_note_of_an_estimate_is_an_error(tmp_path):
+    note = CREDIT_ON_001.replace('corrects: "2026-001"', 'corrects: "E-1"')
+    problems = problems_of(tmp_path, **{"CN-001": note, "E-1": ESTIMATE})
+    assert problems == ["invoices/2026/CN-001.yml:3: corrects: E-1 is an estimate, not an invoice"]
+
+
+def test_a_credit_note_needs_corrects_and_reason_and_positive_amounts(tmp_path):
+    note = CREDIT_ON_001
+    note = note.replace('corrects: "2026-001"\n', "").replace("reason: Two hours were not worked.\n", "")
+    note = note.replace("unit_price: 100.00", "unit_price: -100.00") + "payments: []\n"
+    problems = problems_of(tmp_path, **{"CN-001": note})
+    assert problems == [
+        "invoices/2026/CN-001.yml:1: missing required field 'corrects' in a credit note",
+        "invoices/2026/CN-001.yml:1: missing required field 'reason' in a credit note",
+        "invoices/2026/CN-001.yml:8: unit_price: a credit note's items hold the amounts credited as positive numbers, got -100.00",
+        "invoices/2026/CN-001.yml:10: payments: a credit note has no payments; it reduces the balance of the invoice it corrects",
+    ]
+
+
+# --- estimates --------------------------------------------------------------------------
+
+# E-1: 3 × 500.00 at 21 % = 1500.00 + 315.00 = 1815.00; valid until 2026-11-01 + 30 days = 2026-12-01.
+ESTIMATE = textwrap.dedent("""
+    number: "E-1"
+    kind: estimate
+    client: acme
+    issued: 2026-11-01
+    items:
+      - description: Workshop
+        quantity: 3
+        unit_price: 500.00
+        tax: 21%
+        details: |
+          1. **Morning**: goals.
+          2. Afternoon: [the plan](https://example.com/plan).
+""").lstrip()
+
+
+def test_an_estimate_is_open_until_valid_until_and_never_due(tmp_path):
+    site = site_of(tmp_path, **{"E-1": ESTIMATE})
+    entry = site.entry("E-1")
+    assert entry.invoice.valid_until == datetime.date(2026, 12, 1)  # issued + 30 days
+    assert entry.figures.total == Decimal("1815.00")
+    assert entry.figures.status == "open" and entry.ways is None and not entry.figures.is_open
+    assert entry.invoice.items[0].details.startswith("1. **Morning**")
+    (client,) = [c for c in site.clients if c.client.id == "acme"]
+    assert [e.invoice.number for e in client.estimates] == ["E-1"]
+    assert [e.invoice.number for e in client.invoices] == ["2026-001"]  # estimates charge nothing
+
+
+@pytest.mark.parametrize(
+    "extra, state",
+    [("valid_until: 2026-11-22", "expired"), ("valid_until: 2026-11-23", "open"), ("status: declined", "declined"), ("status: accepted", "accepted")],
+)
+def test_estimate_states(tmp_path, extra, state):
+    # Today is 2026-11-23: valid until the 22nd has expired, until the 23rd is still open.
+    site = site_of(tmp_path, **{"E-1": ESTIMATE + extra + "\n"})
+    assert site.entry("E-1").figures.status == state
+
+
+def test_payments_and_due_on_an_estimate_are_errors_at_their_lines(tmp_path):
+    estimate = ESTIMATE + "due: 2026-12-01\npayments:\n  - date: 2026-11-02\n    amount: 10.00\n"
+    assert problems_of(tmp_path, **{"E-1": estimate}) == [
+        "invoices/2026/E-1.yml:13: due: an estimate has no due; once the client accepts it, `invoices accept NUMBER` writes the invoice that takes them",
+        "invoices/2026/E-1.yml:14: payments: an estimate has no payments; once the client accepts it, `invoices accept NUMBER` writes the invoice that takes them",
+    ]
+
+
+def test_an_unknown_kind_is_an_error(tmp_path):
+    estimate = ESTIMATE.replace("kind: estimate", "kind: quote")
+    (problem,) = problems_of(tmp_path, **{"E-1": estimate})
+    assert problem.startswith("invoices/2026/E-1.yml:2: kind: ")
+    assert "estimate" in problem and "credit_note" in problem
+
+
+# --- invoices accept --------------------------------------------------------------------
+
+ACCEPTABLE = """\
+# Estimate for Acme — keep this comment.
+number: "E-1"
+kind: estimate   # a quote
+client: acme
+issued: 2026-11-01
+valid_until: 2026-12-01
+items:
+  - description: Workshop   # half a day
+    quantity: 3
+    unit_price: 500.00
+    tax: 21%
+    details: |
+      1. **Morning**: goals.
+discount: 10%
+notes: See you soon.
+"""
+
+
+def accept_site(root: Path, estimate: str = ACCEPTABLE) -> Path:
+    files = site_files()
+    files["invoices/2026/E-1.yml"] = ""
+    write_files(root, {**files, "mkdocs.yml": "site_name: Test\nsite_url: https://example.com/\n"})
+    (root / "invoices/2026/E-1.yml").write_text(estimate, encoding="utf-8")
+    return root
+
+
+def test_accept_marks_the_estimate_and_writes_its_invoice(tmp_path):
+    root = accept_site(tmp_path)
+    result = run_invoices(root, "accept", "E-1", "--date", "2026-11-20")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "accepted estimate E-1; wrote invoice 2026-002: invoices/2026/2026-002.yml\n"
+    # One line is added to the estimate, right after `kind`; every comment stays.
+    assert (root / "invoices/2026/E-1.yml").read_text(encoding="utf-8") == ACCEPTABLE.replace(
+        "kind: estimate   # a quote\n", "kind: estimate   # a quote\nstatus: accepted\n"
+    )
+    invoice_text = (root / "invoices/2026/2026-002.yml").read_text(encoding="utf-8")
+    assert invoice_text == (
+        "# The invoice that follows from estimate E-1, accepted on 2026-11-20.\n"
+        'number: "2026-002"\n'
+        "client: acme\n"
+        "issued: 2026-11-20\n"
+        "due: 2026-12-20\n"  # issued + 30 days (payment_terms_days default)
+        'estimate: "E-1"\n'
+        "items:\n"
+        "  - description: Workshop   # half a day\n"
+        "    quantity: 3\n"
+        "    unit_price: 500.00\n"
+        "    tax: 21%\n"
+        "    details: |\n"
+        "      1. **Morning**: goals.\n"
+        "discount: 10%\n"
+        "notes: See you soon.\n"
+    )
+    site = load_site(root, secret=SECRET, today=DAY)
+    invoice = site.entry("2026-002")
+    # 1500.00 − 10 % = 1350.00; + 21 % = 283.50 → 1633.50, due.
+    assert invoice.figures.amount_due == Decimal("1633.50")
+    assert invoice.invoice.estimate == "E-1" and invoice.figures.status == "due"
+    assert site.entry("E-1").figures.status == "accepted"
+
+    # Run twice: refused with one sentence, and nothing changes.
+    before = snapshot(root)
+    again = run_invoices(root, "accept", "E-1")
+    assert again.returncode == 1
+    assert again.stderr == "invoices: error: estimate E-1 is already accepted: invoice 2026-002 follows from it\n"
+    assert snapshot(root) == before
+
+
+def test_accept_replaces_a_written_status_in_place(tmp_path):
+    root = accept_site(tmp_path, ACCEPTABLE.replace("valid_until:", "status: sent  # by e-mail\nvalid_until:"))
+    assert run_invoices(root, "accept", "E-1").returncode == 0
+    text = (root / "invoices/2026/E-1.yml").read_text(encoding="utf-8")
+    assert "status: accepted  # by e-mail\n" in text and "sent" not in text
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("valid_until: 2026-12-01", "valid_until: 2026-11-22"),
+         "estimate E-1 expired on 2026-11-22; extend its valid_until or write a new estimate before accepting it"),
+        (("kind: estimate   # a quote", "kind: estimate\nstatus: declined"),
+         "estimate E-1 was declined; write a new estimate if the client has changed their mind"),
+        (("kind: estimate   # a quote", "kind: estimate\nstatus: accepted"), "estimate E-1 is already accepted"),
+    ],
+)
+def test_accept_refuses_expired_declined_and_accepted_estimates(tmp_path, change, message):
+    root = accept_site(tmp_path, ACCEPTABLE.replace(*change))
+    before = snapshot(root)
+    result = run_invoices(root, "accept", "E-1")
+    assert result.returncode == 1
+    assert result.stderr == f"invoices: error: {message}\n"
+    assert snapshot(root) == before
+
+
+def test_accept_refuses_an_invoice_and_an_unknown_number(tmp_path):
+    root = accept_site(tmp_path)
+    before = snapshot(root)
+    result = run_invoices(root, "accept", "2026-001")
+    assert (result.returncode, result.stderr) == (1, "invoices: error: 2026-001 is not an estimate (invoices/2026/2026-001.yml has kind: invoice)\n")
+    result = run_invoices(root, "accept", "E-9")
+    assert (result.returncode, result.stderr) == (1, "invoices: error: no estimate has the number 'E-9'\n")
+    assert snapshot(root) == before
+
+
+def test_pay_refuses_an_estimate(tmp_path):
+    root = accept_site(tmp_path)
+    before = snapshot(root)
+    result = run_invoices(root, "pay", "E-1", "10.00")
+    assert (result.returncode, result.stderr) == (1, "invoices: error: E-1 is an estimate: payments are recorded on invoices\n")
+    assert snapshot(root) == before
+
+
+# --- the statement of account -----------------------------------------------------------
+
+
+def test_the_statement_runs_in_date_order_and_closes_on_the_outstanding_total(tmp_path):
+    # 2026-002: 500.00 at 0 %, issued 2026-11-06, paid 100.00 on 2026-11-12.
+    second = textwrap.dedent("""
+        number: "2026-002"
+        client: acme
+        issued: 2026-11-06
+        items:
+          - description: Hosting
+            unit_price: 500.00
+        payments:
+          - date: 2026-11-12
+            amount: 100.00
+    """).lstrip()
+    site = site_of(tmp_path, **{"CN-001": CREDIT_ON_001, "2026-002": second, "E-1": ESTIMATE})
+    (client,) = [c for c in site.clients if c.client.id == "acme"]
+    (statement,) = statements(client)
+    rows = [(line.date.isoformat(), line.kind, line.entry.invoice.number, line.amount, line.balance) for line in statement.lines]
+    assert rows == [
+        ("2026-11-02", CHARGE, "2026-001", Decimal("1210.00"), Decimal("1210.00")),
+        ("2026-11-05", PAYMENT, "2026-001", Decimal("400.00"), Decimal("810.00")),  # 1210 − 400
+        ("2026-11-06", CHARGE, "2026-002", Decimal("500.00"), Decimal("1310.00")),  # 810 + 500
+        ("2026-11-10", CREDIT, "CN-001", Decimal("242.00"), Decimal("1068.00")),  # 1310 − 242
+        ("2026-11-12", PAYMENT, "2026-002", Decimal("100.00"), Decimal("968.00")),  # 1068 − 100
+    ]
+    # Closing 968.00 = 2026-001's balance 568.00 + 2026-002's 400.00; the estimate charges nothing.
+    assert statement.closing == Decimal("968.00")
+    assert statement.closing == sum(e.figures.balance for e in client.invoices)
