@@ -123,8 +123,12 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
 
 @event_priority(-100)  # after every plugin: Material's search rewrites page.content in this event
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict:
-    # A page's body is HTML that Markdown made: shown as it is, not escaped a second time.
+    # A page's body, its table of contents and the site's copyright line are HTML that
+    # Markdown or the site's owner made: shown as they are, not escaped a second time.
     page.content = Markup(page.content) if page.content is not None else None
+    _markup_titles(page.toc)
+    if config.copyright and not isinstance(config.copyright, Markup):
+        config.copyright = Markup(config.copyright)
     context["invoice_problems"] = list(_problems)
     context.update(i18n.template_gettext(page.meta.get("language") or _site_language(config)))
     entry = _pages.get(page.file.src_uri)
@@ -133,6 +137,13 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> 
     elif isinstance(entry, ClientEntry):
         context["client"] = client_page(_site, entry)
     return context
+
+
+def _markup_titles(links) -> None:
+    # Python-Markdown gives each heading's title already escaped ("Q&amp;A").
+    for link in links:
+        link.title = Markup(link.title)
+        _markup_titles(link.children)
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:

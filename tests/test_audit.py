@@ -121,10 +121,18 @@ def test_a_private_page_in_the_search_index_fails(built_copy):
         ('<meta name="referrer" content="no-referrer">', "", 'private page without <meta name="referrer" content="no-referrer">'),
         ('http-equiv="Content-Security-Policy"', 'http-equiv="X-Nothing"', "private page without a Content-Security-Policy <meta>"),
         ("default-src 'self'", "default-src 'self' https://cdn.example.net", "Content-Security-Policy must say default-src 'self'"),
-        ("img-src 'self' data:", "img-src 'self' data: https:", "Content-Security-Policy lets img-src load from another origin: https:"),
+        ("img-src 'self' data:", "img-src 'self' data: https:", "Content-Security-Policy lets img-src load or run more than the site's own files: https:"),
         ("object-src 'none'", "object-src 'self'", "Content-Security-Policy must say object-src 'none', not 'self'"),
+        # Own origin only: nothing that lets inline code run, and data: for images only.
+        ("img-src 'self' data:", "img-src 'self' data:; script-src 'self' 'unsafe-inline'", "Content-Security-Policy lets script-src load or run more than the site's own files: 'unsafe-inline'"),
+        ("img-src 'self' data:", "img-src 'self' data:; script-src 'self' 'sha256-abc='", "Content-Security-Policy lets script-src load or run more than the site's own files: 'sha256-abc='"),
+        ("img-src 'self' data:", "img-src 'self' data:; style-src 'self' 'unsafe-inline'", "Content-Security-Policy lets style-src load or run more than the site's own files: 'unsafe-inline'"),
+        ("img-src 'self' data:", "img-src 'self' data:; script-src 'self' data:", "Content-Security-Policy lets script-src load or run more than the site's own files: data:"),
     ],
-    ids=["no-robots", "robots-index-only", "no-referrer", "no-csp", "csp-cdn", "csp-any-https-image", "csp-objects"],
+    ids=[
+        "no-robots", "robots-index-only", "no-referrer", "no-csp", "csp-cdn", "csp-any-https-image", "csp-objects",
+        "csp-inline-script", "csp-script-hash", "csp-inline-style", "csp-data-script",
+    ],  # fmt: skip
 )
 def test_a_private_page_without_its_metas_fails(built_copy, old, new, finding):
     token, page = private_page(built_copy)

@@ -419,3 +419,24 @@ def test_bad_defaults_are_refused(site_copy, defaults, message):
     line = text[:start].count("\n") + 2
     result = run_invoices(site_copy, "check")
     assert result.returncode == 1 and message.format(line=line) in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(
+    "number, message",
+    [
+        ("X-1\nnotes: injected", "invoices: error: --number: must be one line of text, without a newline"),
+        ("2026\t004", "invoices: error: --number: must be one line of text, without a tab"),
+        # "2026-004" exists; the same number in another normalisation is the same number.
+        ("A\u0301-1", None),
+    ],
+)
+def test_new_checks_the_number_like_a_file_would(site_copy, number, message):
+    before = snapshot(site_copy)
+    if message is None:
+        write_files(site_copy, {"invoices/2026/nfc.yml": 'number: "\u00c1-1"\nclient: cafe-olivar\nissued: 2026-11-02\nitems:\n  - description: x\n    unit_price: 1\n'})
+        before = snapshot(site_copy)
+        message = "invoices: error: invoice number '\u00c1-1' already exists"
+    result = run_invoices(site_copy, "new", "cafe-olivar", "--number", number)
+    assert result.returncode == 1
+    assert result.stderr.strip() == message
+    assert snapshot(site_copy) == before

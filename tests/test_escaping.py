@@ -358,7 +358,10 @@ def test_attributes_hold_the_literal_text(hostile):
     assert len(mailto) == 1
     assert unquote(mailto[0].split("?subject=", 1)[1]) == f"Invoice {number}"
     assert {"href": HOSTILE["business.website"], "rel": "noopener noreferrer"} in attributes
-    assert {"href": "mailto:" + HOSTILE["client.email"]} in attributes
+    # The client's address in a mailto: link, its "&" percent-encoded (RFC 6068: a bare "&" would
+    # start another header field for the mail client).
+    client_links = [a["href"] for a in attributes if unquote(a.get("href") or "") == "mailto:" + HOSTILE["client.email"]]
+    assert client_links == ["mailto:o'neil+inv%26co@client.example"]
     client = Page(read(client_folder(hostile) / "index.html"))
     assert number in [a.get("data-number") for _, a, _ in client.elements]
 
@@ -532,3 +535,29 @@ def test_the_second_guard_removes_what_the_parser_would_let_through():
     finally:
         rich_text._markdown.options["html"] = original
     assert "<img" not in html and "<script" not in html and "javascript:" not in html and "href" not in html
+
+
+def test_headings_and_the_copyright_line_are_not_escaped_twice(tmp_path):
+    # Markdown escapes a heading's "&" itself, and a copyright line may hold a link: with
+    # autoescaping on, both must still render exactly as Material renders them without the hook.
+    faq = "# Questions\n\n## Q&A <small>for clients</small>\n\nAsk us anything.\n\n## Prices & terms\n\nSee your invoice.\n"
+    copyright_line = 'copyright: Copyright &copy; 2026 <a href="https://estudiolumen.example">Estudio Lumen</a>\n'
+    built = {}
+    for variant in ("hook", "theme"):
+        root = copy_site(tmp_path / variant)
+        (root / "docs" / "faq.md").write_text(faq, encoding="utf-8")
+        config = root / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8").replace("  - Home: index.md\n", "  - Home: index.md\n  - Questions: faq.md\n") + copyright_line
+        if variant == "theme":
+            text = text.replace("hooks:\n  - hooks/invoices.py\n", "")
+            shutil.rmtree(root / "overrides" / "partials" / "javascripts")
+        config.write_text(text, encoding="utf-8")
+        result = mkdocs_build(root, "--strict")
+        assert result.returncode == 0, result.stderr
+        built[variant] = read(root / "site" / "faq" / "index.html")
+    assert built["hook"] == built["theme"]
+    page = Page(built["hook"])
+    assert "&amp;amp;" not in built["hook"] and "&lt;a href" not in built["hook"]
+    text = " ".join(" ".join(part.split()) for part in page.texts)
+    assert "Q&A for clients" in text and "Prices & terms" in text  # headings and table of contents
+    assert ("a", {"href": "https://estudiolumen.example"}) in [(tag, a) for tag, a, _ in page.elements]

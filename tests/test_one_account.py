@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 from html.parser import HTMLParser
@@ -103,3 +104,28 @@ def test_a_reminder_mentions_a_qr_code_only_when_the_page_shows_one(site_copy):
     assert "IBAN: ES67 2085 9252 0903 3006 3402" in usd
     eur = run_invoices(site_copy, "remind", today="2026-12-02").stdout  # 2026-004 (EPC) is due that day
     assert "su historial de pagos y un código QR de pago aquí:" in eur
+
+
+def test_a_calendar_event_mentions_a_qr_code_only_when_the_page_shows_one(site_copy):
+    from icalendar import Calendar
+
+    from invoicepub import calendar
+    from invoicepub.site import load_site
+
+    write_files(
+        site_copy,
+        {
+            "invoices/clients/gotham.yml": "name: Gotham Prints Inc.\nemail: ap@gotham.example\ncountry: US\nlanguage: en\ncurrency: USD\n",
+            "invoices/2026/usd.yml": 'number: "2026-090"\nclient: gotham\nissued: 2026-11-01\ndue: 2026-11-26\nitems:\n  - description: Poster\n    unit_price: 900.00\n',
+        },
+    )
+    site = load_site(site_copy, secret=SECRET, today=datetime.date.fromisoformat(TODAY))
+    files = dict(calendar.calendar_files(site, site_url="https://example.github.io/invoices/"))
+    descriptions = {}
+    for number in ("2026-090", "2026-003"):
+        entry = site.entry(number)
+        (event,) = Calendar.from_ical(files[f"{entry.folder}/{calendar.INVOICE_FILE}"]).walk("VEVENT")
+        descriptions[number] = str(event["description"])
+    assert descriptions["2026-090"].endswith(f"Invoice and payment details: https://example.github.io/invoices/{site.entry('2026-090').path}")
+    assert "QR" not in descriptions["2026-090"]
+    assert "payment details and QR code:" in descriptions["2026-003"]  # an EPC code is on that page

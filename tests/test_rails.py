@@ -276,3 +276,23 @@ def test_an_amount_a_rail_cannot_carry_stops_the_build(tmp_path):
     invoice = 'number: "7"\nclient: acme\nissued: 2026-11-02\ncurrency: CZK\nitems:\n  - description: Work\n    unit_price: 12000000.00\n'
     problems = rail_problems(tmp_path, rail, invoice)
     assert problems == ["invoices/a.yml:1: cannot offer payment for invoice 7: a SPAYD code carries CZK 0.01 to 9999999.99, not 12000000.00"]
+
+
+def test_references_take_ascii_digits_only():
+    # "٢٠٢٦" (Arabic-Indic) and "２０２６" (fullwidth) are digits to Python's \d, but no bank reads them.
+    from invoicepub.payments.references import digits
+
+    assert digits("INV-٢٠٢٦-014", 10, "a reference") == "014"
+    assert digits("２０２６-7", 10, "a reference") == "7"
+
+
+def test_a_spayd_message_is_cut_without_splitting_an_escape():
+    from decimal import Decimal
+
+    from invoicepub.payments import spayd
+
+    config = spayd.Config(iban="CZ6508000000192000145399")
+    number = "A" * 58 + "*B12"  # escaped: 58 × A, then "%2A" would end at 61: it is left out whole
+    text = spayd.payload(config, number=number, amount=Decimal("10.00"), currency="CZK", payee="Lumen")
+    message = dict(part.split(":", 1) for part in text.split("*")[2:])["MSG"]
+    assert message == "A" * 58 and len(message) <= 60

@@ -112,7 +112,7 @@ def test_client_errors(tmp_path):
         {"invoices/clients/acme.yml": "name: Acme\ncountry: XX\nlink_version: 0\n", "invoices/a.yml": INVOICE},
     )
     assert "invoices/clients/acme.yml:2: country: unknown country 'XX' (expected an ISO 3166 alpha-2 code such as ES)" in problems
-    assert "invoices/clients/acme.yml:3: link_version: must be at least 1, got 0" in problems
+    assert "invoices/clients/acme.yml:3: link_version: must be from 1 to 1000000, got 0" in problems
 
 
 def test_duplicate_number_names_both_files(tmp_path):
@@ -389,6 +389,9 @@ def test_withholding_on_an_item_is_true_or_false(tmp_path):
         ("someone@localhost", False),  # no dot in the domain
         ("someone@-x.example", False),
         ("two@@x.example", False),
+        ("a..b@x.example", False),  # an e-mail header refuses these (not a dot-atom)
+        (".a@x.example", False),
+        ("a.@x.example", False),
     ],
 )
 def test_email_addresses_are_what_a_mail_header_can_carry(tmp_path, address, valid):
@@ -400,3 +403,16 @@ def test_email_addresses_are_what_a_mail_header_can_carry(tmp_path, address, val
         with pytest.raises(InvoiceError) as caught:
             load_ledger(tmp_path)
         assert [str(p) for p in caught.value.problems] == [f"invoices/clients/acme.yml:2: email: not an e-mail address: {address!r}"]
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        # Year 9999 plus the payment terms, or plus one day for a calendar event, overflows a date.
+        ({"invoices/a.yml": INVOICE.replace("issued: 2026-11-02", "issued: 9999-12-31")}, "invoices/a.yml:3: issued: 9999-12-31 is not a date between 1900 and 2999"),
+        ({"invoices/a.yml": INVOICE.replace("issued: 2026-11-02", "issued: 2026-11-02\ndue: 9999-12-31")}, "invoices/a.yml:4: due: 9999-12-31 is not a date between 1900 and 2999"),
+        ({"invoices/a.yml": INVOICE, "invoices/business.yml": BUSINESS + "payment_terms_days: 99999999999\n"}, "invoices/business.yml:5: payment_terms_days: must be from 0 to 3650, got 99999999999"),
+    ],
+)
+def test_dates_and_terms_that_would_overflow_are_refused(tmp_path, files, expected):
+    assert expected in problems_of(tmp_path, files)

@@ -36,10 +36,12 @@ def _event(entry: InvoiceEntry, *, site_url: str | None, business_name: str, sta
     event.add("dtstart", invoice.due)
     event.add("dtend", invoice.due + datetime.timedelta(days=1))
     event.add("summary", summary)
-    event.add(
-        "description",
-        fmt.gettext("Invoice {number}: {amount} to pay.\nInvoice, payment details and QR code: {link}", number=invoice.number, amount=amount, link=link),
-    )
+    # Never mention a QR code the page does not show (a USD invoice, a business without an IBAN).
+    if entry.ways is not None and entry.ways.qr_codes:
+        description = fmt.gettext("Invoice {number}: {amount} to pay.\nInvoice, payment details and QR code: {link}", number=invoice.number, amount=amount, link=link)
+    else:
+        description = fmt.gettext("Invoice {number}: {amount} to pay.\nInvoice and payment details: {link}", number=invoice.number, amount=amount, link=link)
+    event.add("description", description)
     event.add("url", link)
     event.add("transp", "TRANSPARENT")
     alarm = Alarm()

@@ -17,6 +17,7 @@ import yaml
 from . import links
 from .audit import audit_site, private_details
 from .einvoice import eligibility
+from .fields import identifier
 from .load import load_ledger
 from .estimates import plan_acceptance
 from .model import CREDIT_NOTE, ESTIMATE, INVOICE
@@ -212,7 +213,12 @@ def _new(root: Path, args: argparse.Namespace) -> int:
     today = _today()
     ledger = load_ledger(root, today)
     try:
-        planned = plan_new_invoice(root, ledger, args.client, today, args.number)
+        # The same rule as a number written in a file: one line, compared in NFC.
+        number = identifier(args.number, None) if args.number is not None else None
+    except ValueError as error:
+        raise CommandError(f"--number: {error}") from None
+    try:
+        planned = plan_new_invoice(root, ledger, args.client, today, number)
     except ValueError as error:
         raise CommandError(str(error)) from None
     planned.path.parent.mkdir(parents=True, exist_ok=True)
@@ -253,7 +259,7 @@ def _pay(root: Path, args: argparse.Namespace) -> int:
         new_entry = after.entry(invoice.number)
         if new_entry is None or len(new_entry.invoice.payments) != len(invoice.payments) + 1:
             raise CommandError(f"{invoice.source.path}: the payment could not be appended; the file is unchanged")
-    except (InvoiceError, CommandError):
+    except BaseException:  # whatever went wrong, the file is as it was
         _write_atomically(path, original)
         raise
     currency = invoice.currency
@@ -367,7 +373,12 @@ def _remind(root: Path, args: argparse.Namespace) -> int:
                 print(f"invoices: error: client {entry.client.id!r} has no email: {what} not sent", file=sys.stderr)
                 failed += 1
                 continue
-            message = compose(reminder, site, site_url=site_url, sender=sender)
+            try:
+                message = compose(reminder, site, site_url=site_url, sender=sender)
+            except ValueError as error:  # an address a mail header cannot carry
+                print(f"invoices: error: {what} not written: {error}", file=sys.stderr)
+                failed += 1
+                continue
             if mailer is None:
                 print(f"--- {what}")
                 for header in ("To", "Subject"):

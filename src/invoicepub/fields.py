@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from typing import Any, Callable
 
 from babel import Locale, UnknownLocaleError
@@ -209,25 +211,33 @@ def boolean(value: Any, raw: str | None) -> bool:
     return value
 
 
+# Dates an invoice can carry: the arithmetic adds terms and days to them, and year 9999
+# plus a month is past what a date can hold.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def date(value: Any, raw: str | None) -> datetime.date:
-    """A calendar date written YYYY-MM-DD."""
-    if is_date(value):
-        return value
-    if isinstance(value, str):
+    """A calendar date written YYYY-MM-DD, in the years 1900 to 2999."""
+    shown = raw if raw is not None else value
+    day = value if is_date(value) else None
+    if day is None and isinstance(value, str):
         try:
-            return datetime.date.fromisoformat(value.strip())
+            day = datetime.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    shown = raw if raw is not None else value
-    raise ValueError(f"expected a date as YYYY-MM-DD, got {shown!r}")
+    if day is None:
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {shown!r}")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{day.isoformat()} is not a date between {FIRST_YEAR} and {LAST_YEAR}")
+    return day
 
 
-def whole_number(minimum: int) -> Parser:
+def whole_number(minimum: int, maximum: int = 1_000_000) -> Parser:
     def parse(value: Any, raw: str | None) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"expected a whole number, got {raw if raw is not None else value!r}")
-        if value < minimum:
-            raise ValueError(f"must be at least {minimum}, got {value}")
+        if not minimum <= value <= maximum:
+            raise ValueError(f"must be from {minimum} to {maximum}, got {value}")
         return value
 
     return parse
@@ -274,9 +284,18 @@ _EMAIL = re.compile(
 
 def email(value: Any, raw: str | None) -> str:
     address = text(value, raw)
-    if not _EMAIL.fullmatch(address):
+    if not _EMAIL.fullmatch(address) or not is_mail_address(address):
         raise ValueError(f"not an e-mail address: {address!r}")
     return address
+
+
+def is_mail_address(address: str) -> bool:
+    """True when an e-mail header can carry the address as it is (a dot-atom local part: no ".." or edge dots)."""
+    try:
+        Address(addr_spec=address)
+    except (ValueError, HeaderParseError):  # InvalidHeaderDefect is a ValueError
+        return False
+    return True
 
 
 def url(value: Any, raw: str | None) -> str:

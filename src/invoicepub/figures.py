@@ -26,7 +26,7 @@ from decimal import Decimal, localcontext
 
 from . import estimates
 from .model import CREDIT_NOTE, ESTIMATE, Invoice, LineItem
-from .money import round_money
+from .money import PRECISION, round_money
 
 ZERO = Decimal(0)
 
@@ -116,9 +116,6 @@ def line_figures(item: LineItem, currency: str) -> LineFigures:
     return LineFigures(item=item, gross=gross, discount=discount, net=round_money(gross - discount, currency))
 
 
-# Quantities and prices have at most 12 digits on each side of the point (fields.number):
-# 60 significant digits keep every product and sum exact, where the default 28 would round.
-PRECISION = 60
 
 
 def compute(invoice: Invoice, today: datetime.date, credits: tuple[Credit, ...] = ()) -> InvoiceFigures:

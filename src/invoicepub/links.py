@@ -54,8 +54,10 @@ def preview_key(root: Path) -> str:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(key + "\n", encoding="ascii")
-        os.chmod(temporary, 0o600)
+        # Readable by its owner only from the moment it exists.
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as stream:
+            stream.write(key + "\n")
         os.replace(temporary, path)
     except OSError:  # a read-only checkout still previews, with links that change every run
         pass

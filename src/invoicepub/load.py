@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from decimal import localcontext
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from . import tax
 from .fields import Field, read_fields
 from .load_payment import read_payment_options
 from .model import CREDIT_NOTE, ESTIMATE, INVOICE, KINDS, Business, Client, Defaults, Invoice, Ledger, LineItem, Payment, Support
-from .money import fits_minor_units, is_currency, minor_units
+from .money import PRECISION, fits_minor_units, is_currency, minor_units
 from .problems import Problems, Source
 from .source import YamlList, YamlMap, read_yaml
 
@@ -42,7 +43,7 @@ BUSINESS_FIELDS = {
     "website": Field(f.url),
     "currency": Field(f.currency),
     "language": Field(f.language),
-    "payment_terms_days": Field(f.whole_number(0)),
+    "payment_terms_days": Field(f.whole_number(0, 3650)),  # at most ten years
     "payment": _nested,
     "support": _nested,
     "logo": Field(f.text),
@@ -292,7 +293,9 @@ def _read_invoice(
         kind, off = item_values.get("discount", (None, None))
         if kind is not None:
             at = Source(rel, entry.line_of("discount"))
-            gross = quantity * item_values["unit_price"]
+            with localcontext() as context:  # as exact as the figures themselves
+                context.prec = PRECISION
+                gross = quantity * item_values["unit_price"]
             if kind == "amount" and is_currency(currency) and not fits_minor_units(off, currency):
                 problems.add(at, f"discount: {off} has more decimals than {currency} allows ({minor_units(currency)})")
             if gross < 0:

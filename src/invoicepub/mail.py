@@ -17,6 +17,7 @@ from typing import Mapping
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from .fields import is_mail_address
 from .i18n import Formatter, enable_gettext, formatter, template_gettext
 from .links import absolute
 from .reminders import Reminder
@@ -55,6 +56,8 @@ class SmtpSettings:
         missing = [name for name, value in (("INVOICES_SMTP_HOST", host), ("INVOICES_SMTP_FROM", sender)) if not value]
         if missing:
             raise ValueError(f"set {' and '.join(missing)} to send reminders")
+        if not is_mail_address(sender):
+            raise ValueError(f"INVOICES_SMTP_FROM must be a bare address such as billing@example.com, got {sender!r}")
         if tls not in TLS_MODES:
             raise ValueError(f"INVOICES_SMTP_TLS must be one of {', '.join(TLS_MODES)}, got {tls!r}")
         port_text = environ.get("INVOICES_SMTP_PORT", "").strip()

@@ -14,6 +14,11 @@ from babel.numbers import list_currencies
 from iso4217 import Currency
 
 
+# Quantities and prices have at most 12 digits on each side of the point (fields.number):
+# 60 significant digits keep every product and sum exact, where Decimal's default 28 would round.
+PRECISION = 60
+
+
 @lru_cache(maxsize=None)
 def _current() -> dict[str, int]:
     """Codes of the current ISO 4217 list that have minor units, with their digits."""

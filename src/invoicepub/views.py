@@ -40,6 +40,10 @@ class Party:
     phone: str | None = None
     website: str | None = None
 
+    @property
+    def mailto(self) -> str | None:
+        return mailto(self.email) if self.email else None
+
 
 @dataclass(frozen=True)
 class ItemRow:
@@ -496,8 +500,14 @@ def _support(business: Business, fmt: Formatter, heading: str, subject: str) -> 
     email = support.email or business.email
     if not (email or support.phone or support.hours):
         return None
-    mailto = f"mailto:{email}?subject={quote(subject)}" if email else None
-    return SupportView(heading=heading, email=email, mailto=mailto, phone=support.phone, hours=support.hours)
+    link = mailto(email, subject) if email else None
+    return SupportView(heading=heading, email=email, mailto=link, phone=support.phone, hours=support.hours)
+
+
+def mailto(address: str, subject: str | None = None) -> str:
+    """A ``mailto:`` link (RFC 6068): "?", "&" and "%", which an address may hold, are percent-encoded."""
+    link = "mailto:" + quote(address, safe="@!$'*+=^_`{|}~-.")
+    return f"{link}?subject={quote(subject)}" if subject else link
 
 
 def _lines(text: str | None) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ import re
 
 def digits(number: str, limit: int, what: str) -> str:
     """The number's digits (``2026-014`` → ``2026014``), or ValueError when there are none or too many."""
-    return _characters(number, r"\D", limit, "digits", what)
+    return _characters(number, r"[^0-9]", limit, "digits", what)  # ASCII digits only: not "٢" or "２"
 
 
 def letters_and_digits(number: str, limit: int, what: str) -> str:

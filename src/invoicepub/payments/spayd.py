@@ -46,6 +46,16 @@ def escape(value: str) -> str:
     return value.replace("%", "%25").replace("*", "%2A")
 
 
+def _fitted(text: str) -> str:
+    """``text`` escaped, cut to at most 60 characters without splitting an escape."""
+    kept = ""
+    for char in text:
+        if len(kept) + len(escape(char)) > MAX_MESSAGE:
+            break
+        kept += escape(char)
+    return kept
+
+
 def payee(config: Config, business_name: str) -> str:
     return business_name
 
@@ -60,7 +70,7 @@ def reference(config: Config, number: str) -> str:
 
 def payload(config: Config, *, number: str, amount: Decimal, currency: str, payee: str) -> str:
     validate_amount(amount)
-    message = number[:MAX_MESSAGE]
+    message = _fitted(number)
     return "*".join(
         [
             "SPD",
@@ -68,7 +78,7 @@ def payload(config: Config, *, number: str, amount: Decimal, currency: str, paye
             f"ACC:{config.iban}",
             f"AM:{amount:.2f}",
             f"CC:{currency}",
-            f"MSG:{escape(message)}",
+            f"MSG:{message}",
             f"X-VS:{variable_symbol(number)}",
         ]
     )
