@@ -89,11 +89,14 @@ def messages():
 
 
 def test_the_shipped_languages_are_the_catalogs_in_the_package():
-    assert LANGUAGES == FIELD_LANGUAGES == tuple(sorted(SHIPPED))
+    # The eight of SPEC §10 at least; a ninth catalog added to the folder is a ninth language.
+    catalogs = tuple(sorted(path.parent.parent.name for path in LOCALE.glob("*/LC_MESSAGES/messages.po")))
+    assert LANGUAGES == FIELD_LANGUAGES == catalogs
+    assert set(SHIPPED) <= set(LANGUAGES)
     assert not list(LOCALE.rglob("*.mo")), "compiled catalogs are made when loaded, never kept beside their source"
 
 
-@pytest.mark.parametrize("language", SHIPPED)
+@pytest.mark.parametrize("language", LANGUAGES)  # every catalog in the folder, a new one included
 def test_every_catalog_translates_every_message(language, messages):
     assert len(messages) > 100
     assert catalog_problems(read_catalog(language), messages) == []
