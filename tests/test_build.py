@@ -43,6 +43,8 @@ INVOICE_CLIENT = {
     "2026-008": "vltava-studio",
     "2026-009": "chai-works",
     "2026-010": "sabia-cafe",
+    "2026-012": "harbour-finch",  # a payment plan: deposit and two instalments
+    "2026-013": "cafe-olivar",  # written by the recurring series invoices/recurring/hosting-olivar.yml
 }
 LANGUAGE = {"cafe-olivar": "es", "alpenblick": "de", "sabia-cafe": "pt"}
 INVOICE_WORD = {"es": "Factura", "de": "Rechnung", "pt": "Fatura"}  # from each locale/*/messages.po
@@ -176,12 +178,15 @@ def test_void_and_paid_invoices_offer_no_way_to_pay(built_sample):
 
 def test_client_page_totals_invoices_and_history(built_sample):
     text = text_of(client_html(built_sample, "cafe-olivar")).replace("\xa0", " ")
-    # outstanding 975.20 + 1045.75 = 2020.95; overdue 975.20 (2026-002, due 1 Oct)
-    assert "EUR 2.020,95 € 975,20 €" in text
+    # outstanding 975.20 + 1045.75 + 63.60 (2026-013: 60.00 + 12.60 IVA − 9.00 IRPF) = 2084.55;
+    # overdue 975.20 (2026-002, due 1 Oct)
+    assert "EUR 2.084,55 € 975,20 €" in text
     assert "2026-004" in text and "2026-002" in text
     harbour = client_html(built_sample, "harbour-finch")
     harbour_text = text_of(harbour)
-    assert "EUR €1,916.50 €0.00" in harbour_text
+    # outstanding 1796.80 (2026-003 after its credit note) + 2340.00 (2026-011) + 3700.00 (2026-012:
+    # 6000.00 − 1800.00 − 500.00) = 7836.80; nothing overdue (2026-012's next instalment is due 15 Dec)
+    assert "EUR €7,836.80 €0.00" in harbour_text
     # payment history newest first
     assert harbour_text.index("HF-20261025-7") < harbour_text.index("HF-20260828-1")
     # every invoice row links to its private page, relative to the client page

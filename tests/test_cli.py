@@ -33,13 +33,16 @@ def test_check_summarises_a_valid_site(site_copy):
     result = run_invoices(site_copy, "check")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "ok: 10 invoices (1 draft), 6 clients, 7 open"
+    # 2026-001 … 2026-013 (2026-012 with a payment plan, 2026-013 written by the recurring series),
+    # the draft 2026-006 among them; open: 002, 003, 004, 007 … 013.
+    assert lines[0] == "ok: 13 invoices (1 draft), 2 estimate(s), 1 credit note(s), 6 clients, 10 open"
     # Then a note (not an error: exit 0) for each published invoice without an e-invoice (SPEC §9):
-    # 2026-002 and 2026-004 withhold IRPF, 2026-005 is void; every other one has its XML.
+    # 2026-002, 2026-004 and 2026-013 withhold IRPF, 2026-005 is void; every other one has its XML.
     assert lines[1:] == [
         "note: invoices/2026/2026-002.yml:2: invoice 2026-002 has no e-invoice (XML): it has income tax withheld, which EN 16931 has no place for",
         "note: invoices/2026/2026-004.yml:2: invoice 2026-004 has no e-invoice (XML): it has income tax withheld, which EN 16931 has no place for",
         "note: invoices/2026/2026-005.yml:2: invoice 2026-005 has no e-invoice (XML): the invoice is void",
+        "note: invoices/2026/2026-013.yml:2: invoice 2026-013 has no e-invoice (XML): it has income tax withheld, which EN 16931 has no place for",
     ]
 
 
@@ -73,12 +76,14 @@ def test_links_lists_every_client_and_published_invoice(site_copy):
         {"client": "cafe-olivar", "invoice": None, "url": f"{base}c/{token('client', 'cafe-olivar', '1')}/"},
         {"client": "cafe-olivar", "invoice": "2026-002", "url": f"{base}i/{token('invoice', 'cafe-olivar', '1', '2026-002')}/"},
         {"client": "cafe-olivar", "invoice": "2026-004", "url": f"{base}i/{token('invoice', 'cafe-olivar', '1', '2026-004')}/"},
+        {"client": "cafe-olivar", "invoice": "2026-013", "url": f"{base}i/{token('invoice', 'cafe-olivar', '1', '2026-013')}/"},
         {"client": "chai-works", "invoice": None, "url": f"{base}c/{token('client', 'chai-works', '1')}/"},
         {"client": "chai-works", "invoice": "2026-009", "url": f"{base}i/{token('invoice', 'chai-works', '1', '2026-009')}/"},
         {"client": "harbour-finch", "invoice": None, "url": f"{base}c/{token('client', 'harbour-finch', '1')}/"},
     ] + [
         {"client": "harbour-finch", "invoice": n, "url": f"{base}i/{token('invoice', 'harbour-finch', '1', n)}/"}
-        for n in ("2026-001", "2026-003", "2026-005")
+        # Every published document, whatever its kind: the estimates and the credit note too.
+        for n in ("2026-001", "2026-003", "2026-005", "2026-011", "2026-012", "Q-2026-001", "Q-2026-002", "R-2026-001")
     ] + [
         {"client": "sabia-cafe", "invoice": None, "url": f"{base}c/{token('client', 'sabia-cafe', '1')}/"},
         {"client": "sabia-cafe", "invoice": "2026-010", "url": f"{base}i/{token('invoice', 'sabia-cafe', '1', '2026-010')}/"},
@@ -110,9 +115,9 @@ def test_links_without_secret_warn_that_they_are_previews(site_copy):
 def test_new_writes_the_next_draft_for_the_client(site_copy):
     result = run_invoices(site_copy, "new", "cafe-olivar")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "invoices/2026/2026-011.yml"  # after 2026-010
-    text = (site_copy / "invoices/2026/2026-011.yml").read_text(encoding="utf-8")
-    assert 'number: "2026-011"' in text
+    assert result.stdout.strip() == "invoices/2026/2026-014.yml"  # after 2026-013, the recurring series' November invoice
+    text = (site_copy / "invoices/2026/2026-014.yml").read_text(encoding="utf-8")
+    assert 'number: "2026-014"' in text
     assert "client: cafe-olivar" in text
     assert f"issued: {TODAY}" in text
     assert "due: 2026-12-23" in text  # 2026-11-23 + 30 days
@@ -150,8 +155,8 @@ def test_pay_appends_only_the_payment(site_copy):
     before = path.read_text(encoding="utf-8")
     result = run_invoices(site_copy, "pay", "2026-003", "200.5", "--date", "2026-11-21", "--method", "card", "--reference", "CH-1")
     assert result.returncode == 0, result.stderr
-    # 1916.50 − 200.50 = 1716.00
-    assert "1716.00 EUR still to pay (partially paid)" in result.stdout
+    # 2916.50 due − 1000.00 paid − 119.70 credited (R-2026-001) = 1796.80; − 200.50 = 1596.30
+    assert "1596.30 EUR still to pay (partially paid)" in result.stdout
     after = path.read_text(encoding="utf-8")
     assert after == before + "  - date: 2026-11-21\n    amount: 200.5\n    method: card\n    reference: CH-1\n"
 
@@ -233,14 +238,18 @@ def test_status_lists_open_invoices_most_urgent_first(site_copy):
     result = run_invoices(site_copy, "status")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    rows = [line.split()[0] for line in lines[1:8]]
-    # overdue 53 days; then by due date: 2 Dec, 10 Dec, 12 Dec, 14 Dec, 16 Dec, 20 Dec
-    assert rows == ["2026-002", "2026-004", "2026-007", "2026-008", "2026-009", "2026-010", "2026-003"]
+    rows = [line.split()[0] for line in lines[1:11]]
+    # overdue 53 days; then by due date: 2 Dec, 10 Dec (twice, by number), 12 Dec, 14 Dec,
+    # 15 Dec (2026-012's next instalment, not its last on 15 Jan), 16 Dec, 18 Dec, 20 Dec
+    assert rows == ["2026-002", "2026-004", "2026-007", "2026-013", "2026-008", "2026-009", "2026-012", "2026-010", "2026-011", "2026-003"]
     assert "53" in lines[1].split()
+    assert lines[7].split()[:6] == ["2026-012", "Harbour", "&", "Finch", "Ltd.", "partially"]
+    assert "2026-12-15" in lines[7] and lines[7].endswith("3700.00 EUR")  # 6000.00 − 1800.00 − 500.00
     for hidden in ("2026-001", "2026-005", "2026-006"):
         assert hidden not in result.stdout
-    # 975.20 + 1045.75 + 1916.50 = 3937.45 outstanding; 975.20 overdue
-    assert "total EUR: 3937.45 outstanding, 975.20 overdue" in lines
+    # 975.20 (002) + 1045.75 (004) + 63.60 (013: 60.00 + 12.60 IVA − 9.00 IRPF) + 3700.00 (012)
+    # + 2340.00 (011) + 1796.80 (003: 1916.50 − 119.70 credited by R-2026-001) = 9921.35; 975.20 overdue
+    assert "total EUR: 9921.35 outstanding, 975.20 overdue" in lines
     # CHF 2 × 1450.00 + 180 × 6.40 = 4052.00; CZK 3 × 8500 + 2400 = 27900.00
     assert "total CHF: 4052.00 outstanding, 0.00 overdue" in lines
     assert "total CZK: 27900.00 outstanding, 0.00 overdue" in lines
@@ -383,7 +392,7 @@ def test_new_writes_the_defaults_and_speaks_the_clients_language(site_copy):
     spanish = run_invoices(site_copy, "new", "cafe-olivar")
     assert spanish.returncode == 0, spanish.stderr
     text = (site_copy / spanish.stdout.strip()).read_text(encoding="utf-8")
-    assert text.startswith('# Factura 2026-011 para Café Olivar, S.L.\n# Rellene los conceptos y borre la línea "status: draft" para publicarla.\n')
+    assert text.startswith('# Factura 2026-014 para Café Olivar, S.L.\n# Rellene los conceptos y borre la línea "status: draft" para publicarla.\n')
     assert "\nwithholding: 15%" in text and "\n    tax: 21%\n" in text
     assert "# 30 días después de la fecha de emisión" in text
     # harbour-finch (en) overrides both: reverse charge, no withholding line at all.

@@ -161,7 +161,8 @@ def test_every_eligible_sample_invoice_passes_xsd_and_the_official_rules(ubl, ci
         assert cii.failures(cii_invoice(content)) == [], entry.invoice.number
         checked.append(entry.invoice.number)
     # 2026-002 and 2026-004 withhold IRPF, 2026-005 is void, 2026-006 is a draft.
-    assert checked == ["2026-001", "2026-003", "2026-007", "2026-008", "2026-009", "2026-010"]
+    # 2026-013 (the recurring series') withholds IRPF too; 2026-012 (a payment plan) has its XML.
+    assert checked == ["2026-001", "2026-003", "2026-007", "2026-008", "2026-009", "2026-010", "2026-011", "2026-012"]
 
 
 def test_not_subject_invoices_name_no_vat_number(sample):
@@ -432,7 +433,7 @@ def test_the_build_publishes_the_ubl_file_beside_eligible_pages(built_sample):
             assert path.read_bytes() == published[f"{entry.folder}/{UBL_FILE}"]
         else:
             assert not path.exists(), entry.invoice.number
-    assert len(published) == 6
+    assert len(published) == 8
     # The same input gives the same bytes.
     assert einvoice_files(load_site(built_sample, secret=SECRET, today=TODAY)) == list(published.items())
 

@@ -447,7 +447,7 @@ def test_reminder_email_carries_the_strings_literally_and_no_extra_header(hostil
     from invoicepub.reminders import Reminder
 
     entry = hostile_site.published[0]
-    message = compose(Reminder(entry, "overdue-1"), hostile_site, site_url=SITE_URL, sender="billing@lumen.example")
+    message = compose(Reminder(entry, "overdue-1", entry.invoice.due, entry.figures.to_pay_now, "overdue-1"), hostile_site, site_url=SITE_URL, sender="billing@lumen.example")
     body = message.get_content()
     for value in (HOSTILE["client.contact"], HOSTILE["invoice.number"], HOSTILE["business.name"], HOSTILE["bank.account_holder"]):
         assert value in body, value

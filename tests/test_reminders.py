@@ -126,7 +126,7 @@ def test_english_reminder_before_the_due_date(site_copy, inbox):
     assert message["Subject"] == "Reminder: invoice 2026-003 is due on December 20, 2026"
     body = message.get_content()
     assert body.startswith("Dear Aoife Byrne,")
-    assert "Amount due: €1,916.50" in body  # 2916.50 − 1000.00 paid
+    assert "Amount due: €1,796.80" in body  # 2916.50 − 1000.00 paid − 119.70 credited (R-2026-001)
     assert f"/i/{token('invoice', 'harbour-finch', '1', '2026-003')}/" in body
     # never for paid, void or draft invoices
     subjects = " ".join(m["Subject"] for m in inbox.messages)
@@ -188,7 +188,12 @@ def test_calendar_files_parse_and_carry_the_due_date(built_sample):
     assert 'href="due-date.ics"' in page
 
     client_calendar = Calendar.from_ical((site / "c" / token("client", "cafe-olivar", "1") / "due-dates.ics").read_bytes())
-    assert sorted(e.decoded("dtstart") for e in client_calendar.walk("VEVENT")) == [datetime.date(2026, 10, 1), datetime.date(2026, 12, 2)]
+    # 2026-002 (1 Oct), 2026-004 (2 Dec) and the recurring series' 2026-013 (10 Dec)
+    assert sorted(e.decoded("dtstart") for e in client_calendar.walk("VEVENT")) == [
+        datetime.date(2026, 10, 1),
+        datetime.date(2026, 12, 2),
+        datetime.date(2026, 12, 10),
+    ]
     # paid and void invoices have no calendar file
     assert not (site / "i" / token("invoice", "harbour-finch", "1", "2026-001") / "due-date.ics").exists()
 

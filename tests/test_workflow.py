@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, TODAY
+from conftest import REPO, TODAY, copy_site
 
 WORKFLOWS = REPO / ".github" / "workflows"
 PUBLISH = WORKFLOWS / "publish.yml"
@@ -348,3 +348,70 @@ def test_the_reminder_record_survives_a_concurrent_push(remind, tmp_path):
     # Run again with nothing new to record: nothing is committed.
     again = subprocess.run(["bash", "-e", "-c", record_step["run"]], cwd=job, env=run_env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and git(origin, "rev-list", "--count", "main", env=env).strip() == "3"
+
+
+# --- the recurring invoices: written every morning, committed with a rebase and a retry ----------
+
+RECUR = WORKFLOWS / "recur.yml"
+
+
+@pytest.fixture(scope="module")
+def recur() -> dict:
+    return load(RECUR)
+
+
+def _cron_minutes(workflow: dict) -> int:
+    minute, hour = workflow[True]["schedule"][0]["cron"].split()[:2]  # YAML 1.1 reads `on:` as True
+    return int(hour) * 60 + int(minute)
+
+
+def test_recur_runs_daily_before_the_publish_and_writes_only_contents(recur, publish):
+    assert recur.get("permissions", {}) == {}
+    assert recur["jobs"]["recur"]["permissions"] == {"contents": "write"}
+    assert "workflow_dispatch" in recur[True]
+    # Its push starts no workflow (GITHUB_TOKEN), so the daily publish, later the same morning, deploys what it wrote.
+    assert _cron_minutes(recur) < _cron_minutes(publish)
+    runs = [step.get("run", "") for step in steps(recur, "recur")]
+    assert "invoices recur" in runs
+    assert not any("secrets." in str(step) for step in steps(recur, "recur"))  # writing files needs no link secret
+    commit = next(run for run in runs if "git commit" in run)
+    assert "git pull --rebase" in commit and re.search(r"for attempt in 1 2 3 4 5; do", commit)
+
+
+def test_recur_writes_and_pushes_the_new_invoice_while_someone_else_pushes(recur, tmp_path):
+    """The job's two steps, run as written, in a clone of a repository holding the sample site."""
+    env = git_environment(tmp_path)
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin), env=env)
+    seed = copy_site(tmp_path / "seed")
+    git(seed, "init", "-q", "-b", "main", env=env)
+    git(seed, "add", "-A", env=env)
+    git(seed, "commit", "-q", "-m", "Start", env=env)
+    git(seed, "remote", "add", "origin", str(origin), env=env)
+    git(seed, "push", "-q", "origin", "main", env=env)
+    job = tmp_path / "job"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "main", origin.as_uri(), str(job), env=env)
+    # Someone records a payment and pushes while the job runs.
+    payment = seed / "invoices" / "2026" / "2026-004.yml"
+    payment.write_text(payment.read_text(encoding="utf-8") + "payments:\n  - date: 2026-12-01\n    amount: 100.00\n", encoding="utf-8")
+    git(seed, "commit", "-q", "-am", "Record a payment", env=env)
+    git(seed, "push", "-q", "origin", "main", env=env)
+
+    run_env = {k: v for k, v in env.items() if not k.startswith(("GIT_AUTHOR", "GIT_COMMITTER", "INVOICES_"))}
+    # 10 December 2026: the sample's monthly series (invoices/recurring/hosting-olivar.yml, day 10)
+    # has billed November (2026-013); December's invoice is the next number, 2026-014.
+    run_env.update(
+        GITHUB_REF_NAME="main", GITHUB_ACTIONS="true", CI="true", INVOICES_TODAY="2026-12-10",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{run_env.get('PATH', '')}",
+    )
+    job_steps = [step["run"] for step in steps(recur, "recur") if "invoices recur" in step.get("run", "") or "git commit" in step.get("run", "")]
+    for _ in range(2):  # the second run writes and commits nothing
+        for run in job_steps:
+            result = subprocess.run(["bash", "-e", "-c", run], cwd=job, env=run_env, capture_output=True, text=True, timeout=300)
+            assert result.returncode == 0, result.stdout + result.stderr
+    history = git(origin, "log", "--format=%s", "main", env=env).splitlines()
+    assert history[0].startswith("Recurring invoices written on ")
+    assert history[1:] == ["Record a payment", "Start"]
+    written = git(origin, "show", "main:invoices/2026/2026-014.yml", env=env)
+    assert 'period: "2026-12"' in written and "diciembre de 2026" in written
+    assert "amount: 100.00" in git(origin, "show", "main:invoices/2026/2026-004.yml", env=env)

@@ -1,7 +1,8 @@
 """Calendar files (RFC 5545) for due dates: one per open invoice, one per client with all of them.
 
 Each event lasts the due date, carries the amount and the private link, and rings a few
-days before. Its UID is derived from the invoice's private token, so it stays the same
+days before. An invoice with a payment plan has one event per unpaid instalment, on its date
+and for its unpaid part (SPEC §8). Its UID is derived from the invoice's private token, so it stays the same
 from build to build (a calendar updates the event instead of adding another) and names
 no client and no number.
 """
@@ -9,6 +10,7 @@ no client and no number.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Iterable
 
 from icalendar import Alarm, Calendar, Event
@@ -24,17 +26,27 @@ CLIENT_FILE = "due-dates.ics"
 UID_DOMAIN = "invoicepub"
 
 
-def _event(entry: InvoiceEntry, *, site_url: str | None, business_name: str, stamp: datetime.datetime) -> Event:
-    invoice, figures = entry.invoice, entry.figures
+def _due_dates(entry: InvoiceEntry) -> list[tuple[datetime.date, Decimal, str]]:
+    """(date, amount, UID suffix) of each event: the due date and balance, or each unpaid instalment."""
+    figures = entry.figures
+    if not figures.instalments:
+        return [(entry.invoice.due, figures.balance, "")]
+    return [(i.due, i.unpaid, f"-{i.due.isoformat()}") for i in figures.instalments if i.unpaid > 0]
+
+
+def _event(
+    entry: InvoiceEntry, due: datetime.date, balance: Decimal, uid_suffix: str, *, site_url: str | None, business_name: str, stamp: datetime.datetime
+) -> Event:
+    invoice = entry.invoice
     fmt = formatter(invoice.language)
-    amount = fmt.money(figures.balance, invoice.currency)
+    amount = fmt.money(balance, invoice.currency)
     link = absolute(site_url, entry.path)
     summary = fmt.gettext("Invoice {number} due: {amount} ({business})", number=invoice.number, amount=amount, business=business_name)
     event = Event()
-    event.add("uid", f"{entry.path.strip('/').replace('/', '-')}@{UID_DOMAIN}")
+    event.add("uid", f"{entry.path.strip('/').replace('/', '-')}{uid_suffix}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
-    event.add("dtstart", invoice.due)
-    event.add("dtend", invoice.due + datetime.timedelta(days=1))
+    event.add("dtstart", due)
+    event.add("dtend", due + datetime.timedelta(days=1))
     event.add("summary", summary)
     # Never mention a QR code the page does not show (a USD invoice, a business without an IBAN).
     if entry.ways is not None and entry.ways.qr_codes:
@@ -61,7 +73,8 @@ def _calendar(entries: Iterable[InvoiceEntry], *, site_url: str | None, business
     # Stamped at midnight UTC of the build's day: the file changes only when a day passes.
     stamp = datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.timezone.utc)
     for entry in entries:
-        calendar.add_component(_event(entry, site_url=site_url, business_name=business_name, stamp=stamp))
+        for due, amount, uid_suffix in _due_dates(entry):
+            calendar.add_component(_event(entry, due, amount, uid_suffix, site_url=site_url, business_name=business_name, stamp=stamp))
     return calendar.to_ical()
 
 

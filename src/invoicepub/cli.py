@@ -26,6 +26,7 @@ from .money import fits_minor_units, minor_units, plain
 from .new_invoice import plan_new_invoice
 from .problems import InvoiceError
 from .record_payment import NewPayment, append_payment
+from .recurring import plan_recurring
 from .reminders import RECORD_FILE, read_record, reminders_due, write_record
 from .report import status_report
 from .settings import CONFIG_FILE, SAMPLE_SITE_URL, SiteSettings, is_absolute_url, read_settings
@@ -99,6 +100,15 @@ def _parser() -> argparse.ArgumentParser:
     accept.add_argument("number", metavar="NUMBER", help="the estimate's number")
     accept.add_argument("--date", help="the day it was accepted and the invoice is issued, YYYY-MM-DD (default: today)")
     accept.set_defaults(run=_accept)
+
+    recur = commands.add_parser(
+        "recur",
+        help="write the recurring invoices whose period has come",
+        description="Write one invoice file for every period of every series in invoices/recurring/ whose issue date "
+        "has come and that has no invoice yet, and print the new paths. Run twice, it writes nothing new.",
+    )
+    recur.add_argument("--until", help="write the periods issued up to this date, YYYY-MM-DD (default: today)")
+    recur.set_defaults(run=_recur)
 
     status = commands.add_parser("status", help="list open invoices, most urgent first", description="List open invoices (due, partially paid, overdue) with balances and totals per currency.")
     status.set_defaults(run=_status)
@@ -308,6 +318,37 @@ def _accept(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def _recur(root: Path, args: argparse.Namespace) -> int:
+    today = _today()
+    try:
+        until = datetime.date.fromisoformat(args.until) if args.until else today
+    except ValueError:
+        raise CommandError(f"--until {args.until!r} is not a date as YYYY-MM-DD") from None
+    site = _load(root)  # every file checked first: nothing is written beside an invalid invoice
+    try:
+        planned = plan_recurring(root, site.ledger, until)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    if not planned:
+        print(f"no recurring invoices to write up to {until.isoformat()}")
+        return 0
+    written: list[Path] = []
+    try:
+        for new in planned:
+            new.path.parent.mkdir(parents=True, exist_ok=True)
+            with new.path.open("x", encoding="utf-8") as stream:
+                stream.write(new.text)
+            written.append(new.path)
+        _load(root)  # what was written must read back as valid invoices
+    except (InvoiceError, OSError):
+        for path in written:
+            path.unlink()
+        raise
+    for new in planned:
+        print(new.path.relative_to(root).as_posix())
+    return 0
+
+
 def _status(root: Path, args: argparse.Namespace) -> int:
     site = _load(root)
     report = status_report(site)
@@ -325,7 +366,7 @@ def _status(root: Path, args: argparse.Namespace) -> int:
                 entry.invoice.number,
                 entry.client.name,
                 figures.status,
-                entry.invoice.due.isoformat(),
+                (figures.next_due or entry.invoice.due).isoformat(),
                 str(figures.days_overdue) if figures.days_overdue else "",
                 f"{plain(figures.balance, entry.invoice.currency)} {entry.invoice.currency}",
             )
@@ -394,7 +435,7 @@ def _remind(root: Path, args: argparse.Namespace) -> int:
                 print(f"invoices: error: {what} to {entry.client.email} failed: {error}", file=sys.stderr)
                 failed += 1
                 continue
-            record.setdefault(entry.invoice.number, {})[reminder.stage] = site.today.isoformat()
+            record.setdefault(entry.invoice.number, {})[reminder.key] = site.today.isoformat()
             write_record(root, record)  # after each message: a crash never resends what went out
             print(f"sent {what} to {entry.client.email}")
             sent += 1

@@ -16,6 +16,10 @@ the spec names, and nowhere else:
 Kinds of document (SPEC §8): a credit note's credited amount is its amount due (total −
 withholding); an invoice's balance also takes off the credited amounts of its credit notes.
 An estimate's status is its state (``estimates.state``); nothing is ever due on it.
+
+An invoice with a ``schedule`` also gets its instalments (invoicepub.schedule), with payments
+and credited amounts applied in date order, and "to pay now": what every payment rail, hosted
+link, reminder and calendar event carries.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from decimal import Decimal, localcontext
 from . import estimates
 from .model import CREDIT_NOTE, ESTIMATE, Invoice, LineItem
 from .money import PRECISION, round_money
+from .schedule import DatedAmount, Instalment, allocate, amounts, to_pay_now
 
 ZERO = Decimal(0)
 
@@ -91,9 +96,12 @@ class InvoiceFigures:
     paid: Decimal
     balance: Decimal  # amount due − paid − credited; negative is a credit (zero on a credit note)
     status: str
-    days_overdue: int
+    days_overdue: int  # counted from the earliest overdue instalment's date, or the due date
     credits: tuple[Credit, ...] = ()  # an invoice: its credit notes, oldest first
     credited: Decimal = ZERO  # an invoice: Σ its credits; a credit note: its own credited amount
+    instalments: tuple[Instalment, ...] = ()  # the payment plan (SPEC §8), empty without a schedule
+    to_pay_now: Decimal = ZERO  # what the client should pay today; zero when nothing is to pay
+    next_due: datetime.date | None = None  # the earliest unpaid instalment's date, else the due date
 
     @property
     def is_open(self) -> bool:
@@ -119,7 +127,10 @@ def line_figures(item: LineItem, currency: str) -> LineFigures:
 
 
 def compute(invoice: Invoice, today: datetime.date, credits: tuple[Credit, ...] = ()) -> InvoiceFigures:
-    """All figures of ``invoice`` as of ``today``, with the ``credits`` of its credit notes taken off."""
+    """All figures of ``invoice`` as of ``today``, with the ``credits`` of its credit notes taken off.
+
+    Raises ``schedule.ScheduleError`` when the invoice's schedule does not add up to its amount due.
+    """
     with localcontext() as context:
         context.prec = PRECISION
         return _compute(invoice, today, credits)
@@ -174,8 +185,21 @@ def _compute(invoice: Invoice, today: datetime.date, credits: tuple[Credit, ...]
     if invoice.kind == CREDIT_NOTE:
         # The note itself owes nothing either way: its amount is taken off the corrected invoice.
         credited, balance = amount_due, ZERO
-    status = _status(invoice, balance, paid, today)
-    days_overdue = (today - invoice.due).days if status == OVERDUE else 0
+    instalments: tuple[Instalment, ...] = ()
+    if invoice.schedule:
+        parts = amounts(invoice.schedule, round_money(amount_due, currency), currency)
+        # Payments and credited amounts settle the instalments in date order (SPEC §8).
+        applied = [DatedAmount(p.date, p.amount) for p in invoice.payments] + [DatedAmount(c.issued, c.amount) for c in credits]
+        instalments = allocate(invoice.schedule, parts, applied, today)
+    status = _status(invoice, balance, paid, today, instalments)
+    overdue_since = next((i.due for i in instalments if i.status == OVERDUE), invoice.due)
+    days_overdue = (today - overdue_since).days if status == OVERDUE else 0
+    open_balance = round_money(balance if status in OPEN_STATUSES and balance > 0 else ZERO, currency)
+    if instalments and open_balance > 0:
+        now = round_money(to_pay_now(instalments, today), currency)
+        next_due = next((i.due for i in instalments if i.unpaid > 0), invoice.due)
+    else:
+        now, next_due = open_balance, invoice.due
     return InvoiceFigures(
         currency=currency,
         lines=lines,
@@ -193,10 +217,15 @@ def _compute(invoice: Invoice, today: datetime.date, credits: tuple[Credit, ...]
         days_overdue=days_overdue,
         credits=credits,
         credited=round_money(credited, currency),
+        instalments=instalments,
+        to_pay_now=now,
+        next_due=next_due,
     )
 
 
-def _status(invoice: Invoice, balance: Decimal, paid: Decimal, today: datetime.date) -> str:
+def _status(
+    invoice: Invoice, balance: Decimal, paid: Decimal, today: datetime.date, instalments: tuple[Instalment, ...] = ()
+) -> str:
     if invoice.state == DRAFT:
         return DRAFT
     if invoice.state == VOID:
@@ -207,7 +236,8 @@ def _status(invoice: Invoice, balance: Decimal, paid: Decimal, today: datetime.d
         return ISSUED
     if balance <= 0:
         return PAID
-    if today > invoice.due:
+    # With a payment plan the invoice is overdue as soon as any instalment is (SPEC §8).
+    if today > invoice.due or any(instalment.status == OVERDUE for instalment in instalments):
         return OVERDUE
     if paid > 0:
         return PARTIALLY_PAID

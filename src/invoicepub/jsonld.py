@@ -16,12 +16,15 @@ PAYMENT_DUE = "https://schema.org/PaymentDue"
 
 
 def invoice_jsonld(invoice: Invoice, figures: InvoiceFigures, business: Business, client: Client) -> dict[str, Any]:
-    """The JSON-LD object; the balance is a string with the currency's minor units, zero when nothing is due."""
+    """The JSON-LD object; the balance is a string with the currency's minor units, zero when nothing is due.
+
+    With a payment plan ``paymentDueDate`` is the earliest unpaid instalment's date, while
+    ``totalPaymentDue`` stays the whole balance (SPEC §8)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Invoice",
         "confirmationNumber": invoice.number,
-        "paymentDueDate": invoice.due.isoformat(),
+        "paymentDueDate": (figures.next_due or invoice.due).isoformat(),
     }
     if figures.status != VOID:
         data["paymentStatus"] = PAYMENT_STATUS.get(figures.status, PAYMENT_DUE)

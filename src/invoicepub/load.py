@@ -4,6 +4,7 @@ Layout (relative to the site root)::
 
     invoices/business.yml       the business
     invoices/clients/<id>.yml   one client per file
+    invoices/recurring/<name>.yml  one recurring series per file (invoicepub.load_recurring)
     invoices/**/*.yml|*.yaml    every other file is one invoice
 """
 
@@ -19,7 +20,8 @@ from . import fields as f
 from . import tax
 from .fields import Field, read_fields
 from .load_payment import read_payment_options
-from .model import CREDIT_NOTE, ESTIMATE, INVOICE, KINDS, Business, Client, Defaults, Invoice, Ledger, LineItem, Payment, Support
+from .load_recurring import RECURRING_DIR, check_period, read_series
+from .model import CREDIT_NOTE, ESTIMATE, INVOICE, KINDS, Business, Client, Defaults, Invoice, Ledger, LineItem, Payment, ScheduleEntry, Support
 from .money import PRECISION, fits_minor_units, is_currency, minor_units
 from .problems import Problems, Source
 from .source import YamlList, YamlMap, read_yaml
@@ -89,6 +91,14 @@ INVOICE_FIELDS = {
     "tax_reason": Field(f.multiline_text),  # the legal ground of the items marked `tax: exempt`
     "kind": Field(f.one_of(*KINDS)),
     "estimate": Field(f.identifier),  # the estimate this invoice follows from (`invoices accept`)
+    "schedule": _list,  # instalments and deposits (SPEC §8)
+    "recurring": Field(f.identifier),  # the series that wrote this invoice (`invoices recur`)
+    "period": Field(check_period),  # that series' period, YYYY-MM
+}
+SCHEDULE_FIELDS = {
+    "due": Field(f.date, required=True),
+    "amount": Field(f.number),
+    "percent": Field(f.percentage),
 }
 # An estimate (SPEC §8) is valid until a day, is sent, accepted or declined, and takes no payment.
 ESTIMATE_ONLY_FIELDS = {
@@ -157,11 +167,17 @@ def read_ledger(root: Path, problems: Problems, today: datetime.date) -> Ledger 
         if client is not None and client_id not in clients:
             clients[client_id] = client
     _check_unique_client_ids(client_files, root, problems)
+    recurring_dir = base / RECURRING_DIR
+    series = [
+        read_series(path, _relative(path, root), root, business, clients, ITEM_FIELDS, problems)
+        for path in files
+        if recurring_dir in path.parents
+    ]
     invoices = []
     numbers: dict[str, list[Source]] = {}
     references: list[tuple[Invoice, Source]] = []
     for path in files:
-        if path == business_path or clients_dir in path.parents:
+        if path == business_path or clients_dir in path.parents or recurring_dir in path.parents:
             continue
         invoice = _read_invoice(path, root, business, clients, numbers, today, problems, references)
         if invoice is not None:
@@ -170,7 +186,9 @@ def read_ledger(root: Path, problems: Problems, today: datetime.date) -> Ledger 
     _check_references(invoices, references, problems)
     if business is None:
         return None
-    return Ledger(business=business, clients=clients, invoices=tuple(invoices))
+    return Ledger(
+        business=business, clients=clients, invoices=tuple(invoices), series=tuple(s for s in series if s is not None)
+    )
 
 
 def _yaml_files(root: Path, folder: Path, problems: Problems) -> list[Path]:
@@ -357,6 +375,7 @@ def _read_invoice(
         return None
     issued: datetime.date = values["issued"]
     terms = business.payment_terms_days if business else 30
+    schedule: tuple[ScheduleEntry, ...] = ()
     if document_kind == ESTIMATE:
         due = values.get("valid_until") or issued + datetime.timedelta(days=ESTIMATE_VALID_DAYS)
         if due < issued:
@@ -364,9 +383,17 @@ def _read_invoice(
     elif document_kind == CREDIT_NOTE:
         due = issued  # nothing is due on a credit note: it is money back, credited on its issue date
     else:
-        due = values.get("due") or issued + datetime.timedelta(days=terms)
+        schedule = _read_schedule(data, rel, issued, currency, problems) if document_kind == INVOICE else ()
+        # With a payment plan the invoice is due when its last instalment is (SPEC §8).
+        due = values.get("due") or (schedule[-1].due if schedule else issued + datetime.timedelta(days=terms))
         if due < issued:
             problems.add(Source(rel, data.line_of("due")), f"due date {due.isoformat()} is before the issue date {issued.isoformat()}")
+        elif schedule and due != schedule[-1].due:
+            problems.add(
+                Source(rel, data.line_of("due")),
+                f"due: {due.isoformat()} is not the last instalment's date ({schedule[-1].due.isoformat()}); "
+                "with a schedule, leave due out or make it that date",
+            )
     if not complete or client is None:
         return None
     document = Invoice(
@@ -388,13 +415,16 @@ def _read_invoice(
         estimate=values.get("estimate"),
         corrects=values.get("corrects"),
         reason=values.get("reason"),
+        schedule=schedule,
+        schedule_source=Source(rel, data.line_of("schedule")) if schedule else None,
+        recurring=values.get("recurring"),
+        period=values.get("period"),
     )
     if document.corrects is not None:
         references.append((document, Source(rel, data.line_of("corrects"))))
     if document.estimate is not None:
         references.append((document, Source(rel, data.line_of("estimate"))))
     return document
-
 
 
 _WHAT = {INVOICE: "an invoice", ESTIMATE: "an estimate", CREDIT_NOTE: "a credit note"}
@@ -461,6 +491,55 @@ def _check_references(invoices: list[Invoice], references: list[tuple[Invoice, S
             problems.add(at, f"corrects: invoice {number} is {target.state}; a credit note corrects an issued invoice")
         elif document.kind == CREDIT_NOTE and target.currency != document.currency:
             problems.add(at, f"corrects: invoice {number} is in {target.currency}, this credit note in {document.currency}; they must match")
+
+
+def _read_schedule(data: YamlMap, rel: str, issued: datetime.date, currency: str, problems: Problems) -> tuple[ScheduleEntry, ...]:
+    """The instalments of ``schedule:``, each checked at its line: a date on or after the issue date
+    and after the one before; an amount or a percentage, or neither on the last (it takes the rest).
+    Whether they add up to the amount due is the figures' to say (invoicepub.schedule.amounts)."""
+    if "schedule" not in data:
+        return ()
+    listed = data.get("schedule")
+    if not isinstance(listed, YamlList) or not listed:
+        problems.add(Source(rel, data.line_of("schedule")), "schedule: expected a list of instalments, each with due and amount or percent")
+        return ()
+    parsed = _read_list(data, "schedule", SCHEDULE_FIELDS, "an instalment", rel, problems)
+    if len(parsed) != len(listed):
+        return ()  # an entry with a problem is already reported
+    entries = []
+    ok = True
+    for index, (values, entry) in enumerate(parsed):
+        at = Source(rel, entry.line)
+        due = values.get("due")
+        if due is None:
+            ok = False
+            continue
+        last = index == len(parsed) - 1
+        if "amount" in values and "percent" in values:
+            problems.add(at, "an instalment gives an amount or a percent, not both")
+            ok = False
+        elif "amount" not in values and "percent" not in values and not last:
+            problems.add(at, "an instalment needs an amount or a percent (only the last one may give neither and take the rest)")
+            ok = False
+        amount = values.get("amount")
+        if amount is not None and amount <= 0:
+            problems.add(Source(rel, entry.line_of("amount")), f"amount: an instalment must be more than zero, got {amount}")
+            ok = False
+        elif amount is not None and is_currency(currency) and not fits_minor_units(amount, currency):
+            problems.add(Source(rel, entry.line_of("amount")), f"amount: {amount} has more decimals than {currency} allows ({minor_units(currency)})")
+            ok = False
+        if due < issued:
+            problems.add(Source(rel, entry.line_of("due")), f"due: an instalment due {due.isoformat()} is before the issue date {issued.isoformat()} (a deposit is due on the issue date)")
+            ok = False
+        elif entries and due <= entries[-1].due:
+            problems.add(
+                Source(rel, entry.line_of("due")),
+                f"due: instalments are listed in date order, each after the one before; {due.isoformat()} "
+                f"is not after {entries[-1].due.isoformat()}",
+            )
+            ok = False
+        entries.append(ScheduleEntry(due=due, amount=amount, percent=values.get("percent"), source=Source(rel, entry.line)))
+    return tuple(entries) if ok else ()
 
 
 def _check_tax_category(category: str, values: dict[str, Any], client: Client | None, at: Source, problems: Problems) -> None:

@@ -78,11 +78,11 @@ class SmtpSettings:
 def compose(reminder: Reminder, site: Site, *, site_url: str | None, sender: str) -> EmailMessage:
     """The reminder as an e-mail to the client's address (which the caller has checked exists)."""
     entry = reminder.entry
-    invoice, figures, client = entry.invoice, entry.figures, entry.client
+    invoice, client = entry.invoice, entry.client
     business = site.ledger.business
     fmt = formatter(client.language)
-    amount = fmt.money(figures.balance, invoice.currency)
-    due = fmt.date(invoice.due)
+    amount = fmt.money(reminder.amount, invoice.currency)
+    due = fmt.date(reminder.due)
     bank, buttons = bank_and_buttons(entry.ways, fmt)
     body = _templates.get_template("reminder.txt").render(
         **template_gettext(client.language),
@@ -91,7 +91,7 @@ def compose(reminder: Reminder, site: Site, *, site_url: str | None, sender: str
         number=invoice.number,
         business=business.name,
         due=due,
-        days_overdue=figures.days_overdue,
+        days_overdue=max((site.today - reminder.due).days, 0),
         amount=amount,
         link=absolute(site_url, entry.path),
         bank=bank,

@@ -139,6 +139,17 @@ class Payment:
     source: Source
 
 
+@dataclass(frozen=True)
+class ScheduleEntry:
+    """One instalment of a payment plan as written: a date and an amount, a percentage of the
+    amount due, or neither (the last entry, which takes the rest)."""
+
+    due: datetime.date
+    amount: Decimal | None
+    percent: Decimal | None  # a fraction: 0.30 for "30%"
+    source: Source
+
+
 # Kinds of document (SPEC §8): what a file under invoices/ is, from its `kind:` field.
 INVOICE = "invoice"
 ESTIMATE = "estimate"
@@ -169,6 +180,10 @@ class Invoice:
     estimate: str | None = None  # an invoice: the number of the estimate it follows from
     corrects: str | None = None  # a credit note: the number of the invoice it corrects
     reason: str | None = None  # a credit note: why
+    schedule: tuple[ScheduleEntry, ...] = ()  # instalments (SPEC §8); empty: one payment by ``due``
+    schedule_source: Source | None = None  # the ``schedule:`` line, where a plan that does not add up is reported
+    recurring: str | None = None  # the recurring series that wrote this invoice (``invoices recur``)
+    period: str | None = None  # that series' period, "YYYY-MM" (its first month)
     # An estimate's state is ``state`` as written: "draft", "sent", "accepted" or "declined".
 
     @property
@@ -182,9 +197,32 @@ class Invoice:
 
 
 @dataclass(frozen=True)
+class RecurringSeries:
+    """A series of invoices written every period (``invoices/recurring/<name>.yml``).
+
+    ``items`` keep each line's fields as YAML read them (text, ``Decimal`` from the source digits,
+    booleans), so the invoices ``invoices recur`` writes carry them exactly; ``{period}`` is still
+    unreplaced."""
+
+    name: str
+    client_id: str
+    every: str  # "month", "quarter" or "year"
+    day: int  # 1–28: the day of a period's first month on which its invoice is issued
+    start: datetime.date
+    end: datetime.date | None
+    items: tuple[tuple[tuple[str, Any], ...], ...]  # per item, (field, value) in the file's order
+    discount: str | None  # as written: "5%"
+    withholding: str | None  # as written: "15%"
+    notes: str | None
+    payment_terms_days: int
+    source: Source
+
+
+@dataclass(frozen=True)
 class Ledger:
-    """Everything under ``invoices/``: the business, its clients and every invoice."""
+    """Everything under ``invoices/``: the business, its clients, every invoice and every recurring series."""
 
     business: Business
     clients: dict[str, Client]
     invoices: tuple[Invoice, ...]
+    series: tuple[RecurringSeries, ...] = ()

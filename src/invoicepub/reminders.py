@@ -12,12 +12,18 @@ unless that stage is already in the record. A day the job did not run is caught 
 next day with the latest stage only, and a second run on the same day finds the stage in
 the record and sends nothing. The record is ``reminders-sent.yml`` at the site root,
 which the reminder workflow commits back to the repository.
+
+An invoice with a payment plan goes through these stages once per unpaid instalment, each
+from that instalment's date, and records them as ``"<instalment date> <stage>"`` so that one
+instalment's reminders never stand for another's. It is sent at most one reminder a day: the
+earliest instalment's; a later instalment's is caught up on a following day.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -38,6 +44,9 @@ class Reminder:
 
     entry: InvoiceEntry
     stage: str  # "upcoming", "due" or "overdue-<k>"
+    due: datetime.date  # the date it reminds of: the invoice's, or its instalment's
+    amount: Decimal  # what it asks for: the instalment's unpaid part ahead of its date, else what is to pay now
+    key: str  # how the record holds it: the stage, or "<instalment date> <stage>"
 
     @property
     def kind(self) -> str:
@@ -61,13 +70,24 @@ def reminders_due(site: Site, record: dict[str, dict[str, str]], *, days_before:
     """Reminders owed today for open invoices (never paid, void or draft ones), most overdue first."""
     owed = []
     for entry in site.published:
-        if not entry.figures.is_open:
+        figures = entry.figures
+        if not figures.is_open:
             continue
-        stage = current_stage(entry.invoice.due, site.today, days_before, every)
-        if stage is None or stage in record.get(entry.invoice.number, {}):
+        sent = record.get(entry.invoice.number, {})
+        if not figures.instalments:
+            stage = current_stage(entry.invoice.due, site.today, days_before, every)
+            if stage is not None and stage not in sent:
+                owed.append(Reminder(entry, stage, entry.invoice.due, figures.to_pay_now, stage))
             continue
-        owed.append(Reminder(entry, stage))
-    owed.sort(key=lambda r: (r.entry.figures.status != OVERDUE, r.entry.invoice.due, r.entry.invoice.number))
+        for instalment in figures.instalments:
+            stage = current_stage(instalment.due, site.today, days_before, every)
+            key = f"{instalment.due.isoformat()} {stage}"
+            if instalment.unpaid <= 0 or stage is None or key in sent:
+                continue
+            amount = instalment.unpaid if stage == "upcoming" else figures.to_pay_now
+            owed.append(Reminder(entry, stage, instalment.due, amount, key))
+            break  # one reminder a day per invoice: the earliest instalment's
+    owed.sort(key=lambda r: (r.entry.figures.status != OVERDUE, r.due, r.entry.invoice.number))
     return owed
 
 

@@ -17,9 +17,10 @@ class StatusReport:
 
 
 def status_report(site: Site) -> StatusReport:
-    """Open invoices (due, partially paid, overdue): the most days overdue first, then the nearest due date."""
+    """Open invoices (due, partially paid, overdue): the most days overdue first, then the nearest due
+    date (with a payment plan, the earliest unpaid instalment's)."""
     open_entries = [entry for entry in site.published if entry.figures.is_open]
-    open_entries.sort(key=lambda e: (-e.figures.days_overdue, e.invoice.due, e.invoice.number))
+    open_entries.sort(key=lambda e: (-e.figures.days_overdue, e.figures.next_due or e.invoice.due, e.invoice.number))
     outstanding: dict[str, Decimal] = {}
     overdue: dict[str, Decimal] = {}
     for entry in open_entries:

@@ -18,6 +18,7 @@ from .load import load_ledger
 from .model import CREDIT_NOTE, ESTIMATE, INVOICE, Client, Invoice, Ledger
 from .payments.ways import WaysToPay, ways_to_pay
 from .problems import Problems
+from .schedule import ScheduleError
 
 TODAY_VARIABLE = "INVOICES_TODAY"
 
@@ -106,7 +107,11 @@ def load_site(
     for invoice in ledger.invoices:
         client = ledger.clients[invoice.client_id]
         token = links.invoice_token(key, client.id, client.link_version, invoice.number)
-        figures = compute(invoice, today, credits.get(invoice.number, ()))
+        try:
+            figures = compute(invoice, today, credits.get(invoice.number, ()))
+        except ScheduleError as error:  # instalments that do not add up to the amount due
+            problems.add(invoice.schedule_source or invoice.source, str(error))
+            continue
         try:
             ways = ways_to_pay(ledger.business, client, invoice, figures)
         except ValueError as error:  # a rail that cannot carry this invoice

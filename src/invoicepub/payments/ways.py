@@ -2,7 +2,9 @@
 
 The order is the page's: QR codes that fit the invoice's currency (and, for the Swiss
 QR-bill, the client's country), then bank details, then hosted links. Nothing is offered
-unless something is still to pay. Every rail is given the same amount: the balance.
+unless something is still to pay. Every rail is given the same amount: what the client is to
+pay now (``InvoiceFigures.to_pay_now``: the balance, or with a payment plan the instalments
+that have fallen due, else the next one — SPEC §8).
 
 This builds payloads and says what to draw; it draws nothing (``invoicepub.qr`` does,
 when a page is written), so commands that only read the ledger stay quick.
@@ -76,9 +78,9 @@ def ways_to_pay(business: Business, client: Client, invoice: Invoice, figures: I
     Raises ValueError when a rail that fits the invoice cannot carry it (an amount over its
     limit, a number it cannot make a reference from).
     """
-    if not figures.is_open or figures.balance <= 0:
+    if not figures.is_open or figures.to_pay_now <= 0:
         return None
-    amount = figures.balance
+    amount = figures.to_pay_now
     currency = invoice.currency
     number = invoice.number
     payment = business.payment
