@@ -6,9 +6,11 @@ inline EPC QR each, out of the navigation) for stock mkdocs-material with its se
 plugin. Builds them alternately, each `mkdocs build` in its own process, and prints wall
 time, peak RSS of the build process, output size, and the ratio project / baseline.
 
-The project is measured twice a round: cold (its QR cache emptied first, as on a new
-machine) and warm (the cache of the previous build kept, as on a daily rebuild or under
+The project is measured twice a round: cold (its QR and PDF caches emptied first, as on a
+new machine) and warm (the caches of the previous build kept, as on a daily rebuild or under
 `mkdocs serve`; a hand-written page's QR code was likewise drawn once, when it was written).
+Both with its files (a PDF/A-3b beside every page, SPEC §9) and without them
+(``INVOICES_NO_PDF=1``): a warm build with files should cost under 10 % more.
 
     python benchmarks/build.py 1000 10000 --rounds 3
 """
@@ -31,8 +33,8 @@ from pathlib import Path
 import segno
 
 REPO = Path(__file__).resolve().parent.parent
-SECRET = "benchmark-secret"
-TODAY = "2026-11-23"
+SECRET = "benchmark-secret-of-at-least-32-characters"  # SPEC §4: 32 or more
+TODAY = "2028-12-31"  # after every generated issue and payment date (payments are never in the future)
 IBAN = "ES6720859252090330063402"
 DESCRIPTIONS = ["Design", "Illustration", "Layout", "Photography", "Copywriting", "Printing", "Consulting", "Hosting"]
 
@@ -126,9 +128,12 @@ def write_baseline_site(root: Path, invoices: list[dict]) -> None:
         (docs / "inv" / f"{invoice['number']}.md").write_text("\n".join(page), encoding="utf-8")
 
 
-def timed_build(root: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one `mkdocs build` process."""
+def timed_build(root: Path, files: bool = True) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one `mkdocs build` process, with or without the PDFs."""
     env = dict(os.environ, INVOICES_SECRET=SECRET, INVOICES_TODAY=TODAY, NO_MKDOCS_2_WARNING="1")
+    env.pop("INVOICES_NO_PDF", None)
+    if not files:
+        env["INVOICES_NO_PDF"] = "1"
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -156,7 +161,11 @@ def run(n: int, rounds: int, baseline: bool) -> None:
             write_baseline_site(baseline_root, invoices)
         project_times, baseline_times, project_rss, baseline_rss = [], [], [], []
         cold_times, cold_rss = [], []
+        bare_cold, bare_warm = [], []  # without files
         for _ in range(rounds):
+            shutil.rmtree(project_root / ".cache", ignore_errors=True)
+            bare_cold.append(timed_build(project_root, files=False)[0])
+            bare_warm.append(timed_build(project_root, files=False)[0])
             shutil.rmtree(project_root / ".cache", ignore_errors=True)
             seconds, rss = timed_build(project_root)
             cold_times.append(seconds)
@@ -177,6 +186,12 @@ def run(n: int, rounds: int, baseline: bool) -> None:
             f"  project, warm: {statistics.median(project_times):7.2f} s (runs: {', '.join(f'{t:.2f}' for t in project_times)}), "
             f"peak RSS {max(project_rss) / 2**20:6.0f} MiB, output {folder_size(project_root / 'site') / 2**20:7.1f} MiB"
         )
+        pdfs = list((project_root / "site").rglob("document.pdf"))
+        print(f"  PDFs: {len(pdfs)}, {statistics.median(p.stat().st_size for p in pdfs) / 1024:.1f} KiB median" if pdfs else "  PDFs: none")
+        for label, times in (("cold", bare_cold), ("warm", bare_warm)):
+            print(f"  project without files, {label}: {statistics.median(times):7.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})")
+        ratios = [p / b for p, b in zip(project_times, bare_warm)]
+        print(f"  warm with files / warm without: {statistics.median(ratios):.3f} (per round: {', '.join(f'{r:.3f}' for r in ratios)})")
         if baseline:
             print(
                 f"  baseline     : {statistics.median(baseline_times):7.2f} s (runs: {', '.join(f'{t:.2f}' for t in baseline_times)}), "

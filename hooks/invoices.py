@@ -7,6 +7,8 @@ results to MkDocs at the right events and nothing else.
 from __future__ import annotations
 
 import logging
+import os
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -17,8 +19,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from invoicepub import calendar, einvoice, i18n
+from invoicepub import calendar, einvoice, i18n, paper
 from invoicepub.load import INVOICES_DIR
+from invoicepub.pdf import PdfCache, PdfRequest, Theme
 from invoicepub.problems import InvoiceError
 from invoicepub.qr import QrCache
 from invoicepub.site import ClientEntry, InvoiceEntry, Site, load_site_from_environment
@@ -35,6 +38,12 @@ _problems: list[str] = []
 # QR drawings by content: kept in memory across `serve` rebuilds and on disk between builds.
 _qr_cache: QrCache | None = None
 QR_CACHE_DIR = ".cache/invoices/qr"
+# PDFs by content, likewise, and the PDFs this build writes beside their pages.
+_pdf_cache: PdfCache | None = None
+_pdf_files: list[tuple[str, PdfRequest]] = []
+PDF_CACHE_DIR = ".cache/invoices/pdf"
+# Set to 1 to build without PDFs: a quicker preview, and the benchmark's "without files".
+NO_PDF_VARIABLE = "INVOICES_NO_PDF"
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -44,7 +53,7 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Load and check every invoice before MkDocs reads a page: a bad file stops the build.
-    global _site, _qr_cache
+    global _site, _qr_cache, _pdf_cache
     _pages.clear()
     _problems.clear()
     root = Path(config.config_file_path).parent
@@ -70,6 +79,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if _qr_cache is None:
         _qr_cache = QrCache(root / QR_CACHE_DIR)
     _qr_cache.prepare(qr.request for entry in _site.published if entry.ways for qr in entry.ways.qr_codes)
+    if _pdf_cache is None:
+        _pdf_cache = PdfCache(root / PDF_CACHE_DIR)
     return config
 
 
@@ -118,6 +129,11 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
     # functions in each page's context (on_page_context); a page without one, in the site's.
     i18n.enable_gettext(env)
     env.globals.update(i18n.template_gettext(_site_language(config)))
+    # PDFs (SPEC §9), drawn in worker processes from the page templates while the pages are built.
+    _pdf_files.clear()
+    if _site is not None and custom_dir is not None and os.environ.get(NO_PDF_VARIABLE) != "1":
+        _pdf_files.extend(paper.pdf_requests(_site, _qr_cache, Theme.of(custom_dir)))
+        _pdf_cache.prepare(request for _, request in _pdf_files)
     return env
 
 
@@ -133,7 +149,9 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> 
     context.update(i18n.template_gettext(page.meta.get("language") or _site_language(config)))
     entry = _pages.get(page.file.src_uri)
     if isinstance(entry, InvoiceEntry):
-        context["invoice"] = invoice_page(_site, entry, _qr_cache)
+        view = invoice_page(_site, entry, _qr_cache)
+        # A build without PDFs (INVOICES_NO_PDF) offers none.
+        context["invoice"] = view if _pdf_files else replace(view, pdf_path="")
     elif isinstance(entry, ClientEntry):
         context["client"] = client_page(_site, entry)
     return context
@@ -152,12 +170,25 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         _qr_cache.close()
         if not _problems:
             _qr_cache.prune()
+    # Each PDF beside its page, as the last step: the pages were built while the workers drew.
+    if _pdf_cache is not None:
+        try:
+            for path, request in _pdf_files:
+                target = Path(config.site_dir) / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(_pdf_cache.pdf(request))
+        finally:
+            _pdf_cache.close()
+        if not _problems:
+            _pdf_cache.prune()
 
 
 def on_build_error(*, error: Exception) -> None:
-    # A failed build skips on_post_build: stop the QR workers here, or they outlive the build.
+    # A failed build skips on_post_build: stop the QR and PDF workers here, or they outlive the build.
     if _qr_cache is not None:
         _qr_cache.cancel()
+    if _pdf_cache is not None:
+        _pdf_cache.cancel()
 
 
 def _site_language(config: MkDocsConfig) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from . import calendar, einvoice, tax
+from . import calendar, einvoice, pdf, tax
 from .einvoice import eligibility
 from .figures import DRAFT, DUE, OVERDUE, PAID, PARTIALLY_PAID, VOID
 from .i18n import N_, Formatter, formatter
@@ -151,6 +151,8 @@ class InvoicePage:
     einvoice_path: str  # the UBL e-invoice beside the page, or "" when there is none
     einvoice_filename: str  # the name it is saved under: "Invoice 2026-014.xml"
     no_einvoice_reason: str  # why there is no e-invoice, in one line ("" when there is one, or the invoice is void)
+    pdf_path: str  # the PDF beside the page (SPEC §9), or "" on the PDF itself
+    pdf_filename: str  # the name it is saved under: "Invoice 2026-014.pdf"
 
 
 @dataclass(frozen=True)
@@ -297,6 +299,8 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         einvoice_path="" if no_einvoice else f"{entry.folder}/{einvoice.UBL_FILE}",
         einvoice_filename=f"{invoice_title(entry)}.xml",
         no_einvoice_reason=_no_einvoice_reason(fmt, no_einvoice),
+        pdf_path=f"{entry.folder}/{pdf.DOCUMENT_FILE}",
+        pdf_filename=f"{invoice_title(entry)}.pdf",
     )
 
 

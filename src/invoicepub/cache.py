@@ -1,0 +1,145 @@
+"""Things made once by their content: in memory, on disk between builds, in worker processes.
+
+A request is a frozen value that holds everything its result depends on and names it by
+``key`` (a hash of that content). ``ContentCache`` keeps each result in memory (for
+`mkdocs serve`) and in a folder (``.cache/invoices/<kind>`` under the site root, for the next
+build), and makes the missing ones in worker processes on every core while the build goes on
+with other work. QR drawings (``qr``) and PDFs (``pdf``) are made this way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Generic, Iterable, Protocol, TypeVar, Union
+
+
+class Request(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+R = TypeVar("R", bound=Request)
+V = TypeVar("V", bound=Union[str, bytes])
+
+
+class ContentCache(Generic[R, V]):
+    """Results of ``make`` by their request's key, in memory and (when given a folder) on disk.
+
+    ``make`` must be a module-level function: worker processes are spawned and import it.
+    """
+
+    def __init__(self, folder: Path | None, make: Callable[[R], V], *, suffix: str, binary: bool, parallel_threshold: int) -> None:
+        self.folder = Path(folder) if folder else None
+        self.make = make
+        self.suffix = suffix
+        self.binary = binary
+        # Below this many missing results, starting worker processes costs more than it saves.
+        self.parallel_threshold = parallel_threshold
+        self._memory: dict[str, V] = {}
+        self._used: set[str] = set()
+        self._pending: dict[str, Future] = {}
+        self._pool: ProcessPoolExecutor | None = None
+
+    def get(self, request: R) -> V:
+        """The result of ``request``: from memory, a worker, the disk, or made now."""
+        key = request.key
+        self._used.add(key)
+        result = self._memory.get(key)
+        if result is None and key in self._pending:
+            result = self._pending.pop(key).result()
+            self._store(key, result)
+        if result is None:
+            result = self._read(key)
+            if result is None:
+                result = self.make(request)
+                self._write(key, result)
+            self._memory[key] = result
+        return result
+
+    def prepare(self, requests: Iterable[R]) -> None:
+        """Start making every result not cached yet, in worker processes when there are many.
+
+        Returns at once; ``get`` waits for a result only if it is asked for before it is ready.
+        Call ``close`` when the build is done.
+        """
+        missing: dict[str, R] = {}
+        for request in requests:
+            key = request.key
+            if key in self._memory or key in missing or key in self._pending:
+                continue
+            result = self._read(key)
+            if result is not None:
+                self._memory[key] = result
+            else:
+                missing[key] = request
+        if len(missing) < self.parallel_threshold or (os.cpu_count() or 1) < 2:
+            for key, request in missing.items():
+                self._store(key, self.make(request))
+            return
+        if self._pool is None:
+            # "spawn": the build may run inside `mkdocs serve`, whose threads must not be forked.
+            self._pool = ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn"))
+        for key, request in missing.items():
+            self._pending[key] = self._pool.submit(self.make, request)
+
+    def close(self) -> None:
+        """Wait for the results still under way, keep them, and stop the worker processes.
+
+        Safe to call again; the workers are stopped even when making one failed.
+        """
+        try:
+            for key, future in list(self._pending.items()):
+                self._store(key, future.result())
+        finally:
+            self._pending.clear()
+            self._stop(cancel=False)
+
+    def cancel(self) -> None:
+        """Stop the worker processes without keeping the results still queued (a failed build)."""
+        self._pending.clear()
+        self._stop(cancel=True)
+
+    def _stop(self, *, cancel: bool) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=cancel)
+
+    def prune(self) -> None:
+        """Forget results that the last build did not use (old balances, changed invoices), in memory and on disk."""
+        for key in set(self._memory) - self._used:
+            del self._memory[key]
+        if self.folder and self.folder.is_dir():
+            for path in self.folder.glob(f"*{self.suffix}"):
+                if path.name[: -len(self.suffix)] not in self._used:
+                    path.unlink(missing_ok=True)
+        self._used.clear()
+
+    def _store(self, key: str, result: V) -> None:
+        self._memory[key] = result
+        self._write(key, result)
+
+    def _read(self, key: str) -> V | None:
+        if self.folder is None:
+            return None
+        path = self.folder / f"{key}{self.suffix}"
+        try:
+            return path.read_bytes() if self.binary else path.read_text(encoding="utf-8")  # type: ignore[return-value]
+        except OSError:
+            return None
+
+    def _write(self, key: str, result: V) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = self.folder / f".{key}.{os.getpid()}.tmp"
+            if isinstance(result, bytes):
+                temporary.write_bytes(result)
+            else:
+                temporary.write_text(result, encoding="utf-8")
+            os.replace(temporary, self.folder / f"{key}{self.suffix}")
+        except OSError:  # a read-only checkout still builds, just without the disk cache
+            pass

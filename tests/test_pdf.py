@@ -1,0 +1,241 @@
+"""The PDF of each published document (SPEC §9), read back with pikepdf and pypdfium2.
+
+Proven here: PDF/A-3b (XMP with one rdf:RDF, part 3 conformance B, sRGB output intent, every
+font embedded; pikepdf's PDF/A-3b check on a PDF without attachment), the Factur-X file
+(``factur-x.xml``, /Data, text/xml, the fx XMP properties) whose XML passes the Factur-X EN 16931
+XSD and rules once extracted again, the text (number and amount due as the page shows them,
+€ and accents intact, one installed font family), the same bytes on every build and on every
+day, one A4 page for ten lines, no attachment where there is no e-invoice, and the build that
+writes each PDF beside its page. Expected amounts are worked out by hand from the YAML.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import shutil
+from pathlib import Path
+
+import facturx
+import pikepdf
+import pikepdf.pdfa
+import pypdfium2
+import pytest
+from lxml import etree
+
+from conftest import REPO, SECRET, copy_site, write_files
+from invoicepub import paper, pdf
+from invoicepub.i18n import formatter
+from invoicepub.pdf import PdfCache, Theme
+from invoicepub.qr import QrCache
+from invoicepub.site import load_site
+from test_einvoice import CII_NS, changed, cii, plus_a_cent, processor  # noqa: F401 (fixtures)
+
+TODAY = datetime.date(2026, 11, 23)
+A4 = (595.28, 841.89)  # points
+XMP = {
+    "x": "adobe:ns:meta/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "fx": "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#",
+}
+TEN_LINES = "".join(
+    f"  - description: Café-Entwurf Nummer {n}, Überarbeitung à la carte\n    quantity: {n}\n    unit: h\n    unit_price: {40 + n}.50\n"
+    for n in range(1, 11)
+)
+
+
+@pytest.fixture(scope="module")
+def theme() -> Theme:
+    return Theme.of(REPO / "overrides")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_site(REPO, secret=SECRET, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def drawn(sample, theme) -> dict[str, bytes]:
+    """The PDFs of the sample's invoices that the tests read, each drawn once."""
+    qr = QrCache(None)
+    return {number: pdf.render(paper.pdf_request(sample, sample.entry(number), qr, theme)) for number in ("2026-003", "2026-004", "2026-007")}
+
+
+@pytest.fixture(scope="module")
+def ten_lines(tmp_path_factory, theme) -> bytes:
+    root = copy_site(tmp_path_factory.mktemp("ten"))
+    write_files(root, {"invoices/2026/2026-900.yml": f'number: "2026-900"\nclient: harbour-finch\nissued: 2026-11-02\nitems:\n{TEN_LINES}'})
+    site = load_site(root, secret=SECRET, today=TODAY)
+    return pdf.render(paper.pdf_request(site, site.entry("2026-900"), QrCache(None), Theme.of(root / "overrides")))
+
+
+def xmp_root(document: pikepdf.Pdf) -> etree._Element:
+    return etree.fromstring(document.Root.Metadata.read_bytes())
+
+
+def text_of(data: bytes) -> str:
+    document = pypdfium2.PdfDocument(data)
+    return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+
+
+def test_the_pdf_is_pdf_a_3b_with_the_factur_x_properties(drawn):
+    with pikepdf.open(io.BytesIO(drawn["2026-003"])) as document:
+        root = xmp_root(document)
+        assert len(root.findall("rdf:RDF", XMP)) == 1  # one rdf:RDF, the fx properties inside it
+        assert root.xpath("string(//@pdfaid:part)", namespaces=XMP) == "3"
+        assert root.xpath("string(//@pdfaid:conformance)", namespaces=XMP) == "B"
+        assert root.xpath("string(//fx:DocumentFileName)", namespaces=XMP) == "factur-x.xml"
+        assert root.xpath("string(//fx:ConformanceLevel)", namespaces=XMP) == "EN 16931"
+        assert root.xpath("string(//fx:DocumentType)", namespaces=XMP) == "INVOICE"
+        assert root.xpath("string(//fx:Version)", namespaces=XMP) == "1.0"
+        (intent,) = document.Root.OutputIntents
+        assert intent.S == "/GTS_PDFA1" and "/DestOutputProfile" in intent
+
+
+def test_every_font_is_embedded_and_the_text_uses_installed_families(drawn):
+    for number, data in drawn.items():
+        with pikepdf.open(io.BytesIO(data)) as document:
+            descriptors = [obj for obj in document.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor"]
+            assert descriptors, number
+            for descriptor in descriptors:
+                assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.keys()), f"{number}: {descriptor.FontName} not embedded"
+                # DejaVu for the page; Liberation Sans for a Swiss QR-bill's payment part (an SPS typeface).
+                assert re.search(r"\+(DejaVu-Sans|Liberation-Sans)", str(descriptor.FontName)), str(descriptor.FontName)
+
+
+def test_a_pdf_without_attachment_passes_pikepdf_pdf_a_3b_check(drawn, tmp_path):
+    path = tmp_path / "document.pdf"
+    path.write_bytes(drawn["2026-004"])
+    assert pikepdf.pdfa.validate_written(path, "3b").passed
+    # The Factur-X one only fails on what that allowlist cannot know: the fx extension schema.
+    path.write_bytes(drawn["2026-003"])
+    report = pikepdf.pdfa.validate_written(path, "3b")
+    assert report.findings and all(
+        f.rule == "ISO_19005_3:6.6.2.3.1-1" and re.search(r"(fx|pdfaExtension|pdfaSchema|pdfaProperty)[:=]", f.message) for f in report.findings
+    ), report.findings
+
+
+def test_the_check_fails_on_a_pdf_that_is_not_pdf_a(drawn, tmp_path):
+    with pikepdf.open(io.BytesIO(drawn["2026-004"])) as document:
+        del document.Root["/OutputIntents"]
+        document.save(tmp_path / "broken.pdf")
+    assert not pikepdf.pdfa.validate_written(tmp_path / "broken.pdf", "3b").passed
+
+
+def test_the_embedded_file_is_factur_x_xml_with_relationship_data(drawn, sample):
+    with pikepdf.open(io.BytesIO(drawn["2026-003"])) as document:
+        assert list(document.attachments) == ["factur-x.xml"]
+        spec = document.attachments["factur-x.xml"]
+        assert spec.obj.AFRelationship == "/Data"
+        assert spec.get_file().obj.Subtype == "/text/xml"
+        assert spec.get_file().obj.Params.ModDate == "D:20261020000000Z"  # the issue date, not the clock
+        assert any(item.get("/F") == "factur-x.xml" for item in document.Root.AF)
+
+
+def test_the_extracted_xml_passes_the_factur_x_en16931_xsd_and_rules(drawn, cii):  # noqa: F811
+    name, xml = facturx.get_xml_from_pdf(drawn["2026-003"], check_xsd=False)
+    assert name == "factur-x.xml"
+    assert cii.failures(xml) == []
+    root = etree.fromstring(xml)
+    assert root.findtext(".//ram:DuePayableAmount", namespaces=CII_NS) == "1916.50"  # 3070.00 − 5 % − 1000.00 paid
+    # The validator is not a rubber stamp: a cent more on the grand total breaks BR-CO-15.
+    broken = changed(xml, CII_NS, "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:GrandTotalAmount", plus_a_cent)
+    assert "BR-CO-15" in cii.rule_ids(broken)
+
+
+def test_the_text_holds_the_number_and_the_amount_due_as_the_page_shows_them(drawn, ten_lines):
+    # 2026-900: Σ n × (40.50 + n) for n = 1…10 = 2,227.50 + 385.00 = 2,612.50, reverse charge (0 % tax).
+    english = text_of(ten_lines)
+    assert "Invoice 2026-900" in english and english.count("€2,612.50") >= 2  # the balance and the amount due row
+    # 2026-004: 1,045.50 + IVA 14.70 + 142.38 − IRPF 156.83 = 1,045.75, in Spanish, accents and € intact.
+    spanish = text_of(drawn["2026-004"])
+    # The locale's spacing as the page prints it: a no-break space before € and %.
+    for expected in ("Factura 2026-004", "1.045,75\u00a0€", "València", "Catálogo impreso (50 ejemplares)", "Retención IRPF 15\u00a0%", "−156,83\u00a0€"):
+        assert expected in spanish, expected
+    assert "\ufffd" not in english + spanish and ".notdef" not in english + spanish
+    german = text_of(drawn["2026-007"])
+    assert "Rechnung 2026-007" in german and "Zahlteil" in german and "\ufffd" not in german
+
+
+def test_two_builds_and_two_days_give_the_same_bytes(sample, theme, drawn):
+    later = load_site(REPO, secret=SECRET, today=datetime.date(2027, 6, 1))
+    qr = QrCache(None)
+    for site in (sample, later):
+        request = paper.pdf_request(site, site.entry("2026-003"), qr, theme)
+        assert pdf.render(request) == drawn["2026-003"]
+    # An invoice overdue on the build's day says so on its page, never in its PDF: that states its own date.
+    overdue = next(e for e in sample.published if e.figures.status == "overdue")
+    requests = [paper.pdf_request(site, site.entry(overdue.invoice.number), qr, theme) for site in (sample, later)]
+    assert requests[0].key == requests[1].key
+    view = requests[0].view
+    assert view.status != "overdue" and formatter(view.language).date(paper.document_date(overdue)) in view.status_as_of
+    assert "overdue" not in text_of(pdf.render(requests[0])).lower()
+
+
+def test_a_ten_line_invoice_is_one_a4_page(ten_lines, tmp_path):
+    document = pypdfium2.PdfDocument(ten_lines)
+    assert len(document) == 1
+    assert document[0].get_size() == pytest.approx(A4, abs=0.5)
+    text = document[0].get_textpage().get_text_range()
+    assert "Café-Entwurf Nummer 10, Überarbeitung à la carte" in text
+    # Rendered like the printed page: look at it (tmp_path keeps it for a while).
+    image = document[0].render(scale=1.5).to_pil()
+    image.save(tmp_path / "ten-lines.png")
+    shutil.copy(tmp_path / "ten-lines.png", Path(tmp_path.parent) / "ten-lines.png")
+    assert image.size[1] / image.size[0] == pytest.approx(A4[1] / A4[0], rel=0.01)
+    assert image.convert("L").getextrema()[0] < 50  # there is dark text on it
+
+
+def test_withholding_gives_the_pdf_alone(drawn, sample):
+    with pikepdf.open(io.BytesIO(drawn["2026-004"])) as document:
+        assert len(document.attachments) == 0 and "/AF" not in document.Root
+        assert not xmp_root(document).xpath("//fx:*", namespaces=XMP)
+    entry = sample.entry("2026-004")
+    assert paper.pdf_request(sample, entry, QrCache(None), Theme.of(REPO / "overrides")).factur_x is None
+
+
+def test_the_fetcher_reads_the_theme_and_nothing_else(tmp_path):
+    fetcher = pdf._theme_fetcher(REPO / "overrides")
+    css = (REPO / "overrides" / "pdf" / "paper.css").as_uri()
+    response = fetcher.fetch(css)
+    assert b"DejaVu Sans" in response.read()
+    response.close()
+    for url in ("https://example.com/logo.png", (REPO / "pyproject.toml").as_uri(), "ftp://example.com/x"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+def test_pdfs_are_cached_by_content_and_drawn_in_workers(sample, theme, tmp_path, drawn):
+    qr = QrCache(None)
+    requests = [paper.pdf_request(sample, entry, qr, theme) for entry in sample.published]
+    assert len(requests) >= pdf.PARALLEL_THRESHOLD
+    cache = PdfCache(tmp_path)
+    cache.prepare(requests)
+    assert cache._pool is not None  # a cold cache draws in worker processes
+    by_number = {r.view.number: cache.pdf(r) for r in requests}
+    cache.close()
+    assert by_number["2026-003"] == drawn["2026-003"]  # a worker draws the same bytes
+    assert len(list(tmp_path.glob("*.pdf"))) == len({r.key for r in requests})
+    warm = PdfCache(tmp_path)
+    warm.prepare(requests)
+    assert warm._pool is None and not warm._pending  # nothing left to draw
+
+
+def test_the_build_writes_each_pdf_beside_its_page_and_links_it(built_sample):
+    site = load_site(built_sample, secret=SECRET, today=TODAY)
+    for entry in site.published:
+        assert (built_sample / "site" / entry.folder / "document.pdf").is_file(), entry.invoice.number
+    entry = site.entry("2026-003")
+    built = (built_sample / "site" / entry.folder / "document.pdf").read_bytes()
+    assert built == pdf.render(paper.pdf_request(site, entry, QrCache(None), Theme.of(built_sample / "overrides")))
+    page = (built_sample / "site" / entry.path / "index.html").read_text(encoding="utf-8")
+    # The amount due as the page shows it, in the PDF's text too.
+    balance = re.search(r"data-invoice-balance>([^<]+)<", page).group(1)
+    assert "Invoice 2026-003" in text_of(built) and balance in text_of(built)
+    assert 'href="document.pdf" download="Invoice 2026-003.pdf" type="application/pdf"' in page
+    assert "Download PDF" in page
+    withheld = site.entry("2026-004")
+    page = (built_sample / "site" / withheld.path / "index.html").read_text(encoding="utf-8")
+    assert 'download="Factura 2026-004.pdf"' in page and "invoice-einvoice--none" in page
