@@ -253,3 +253,35 @@ def test_every_rail_qr_decodes_from_the_page(open_page, rail, client, number, ch
     references = {"swiss_qr": "2026007".rjust(26, "0"), "spayd": "2026008", "upi": "2026-009", "pix": "2026010"}
     word = {"swiss_qr": "Referenz", "pix": "referência"}.get(rail, "reference")  # alpenblick reads German, sabia-cafe Portuguese
     assert f"{word} {references[rail]}" in alternative
+
+
+# --- a payment plan (SPEC §8): the code carries what is to pay now, not the balance -------------
+
+INVOICE_PLAN = f"i/{token('invoice', 'harbour-finch', '1', '2026-012')}/"
+
+
+def test_a_payment_plan_qr_carries_exactly_what_is_to_pay_now(open_page):
+    # 2026-012: 6000.00 in a 30 % deposit (1800.00, due 2 Nov), 2000.00 due 15 Dec and the rest
+    # (2200.00) due 15 Jan. Paid 1800.00 on 3 Nov and 500.00 on 20 Nov: the deposit is settled,
+    # 500.00 of the second instalment too. On 23 Nov nothing unpaid has fallen due, so what is to
+    # pay now is the next instalment's unpaid part, 2000.00 − 500.00 = 1500.00; the balance is
+    # 6000.00 − 2300.00 = 3700.00.
+    page = open_page(INVOICE_PLAN)
+    results = decode_qr(save_screenshot(page, "invoice-plan-desktop"))
+    assert [r.text.split("\n")[7] for r in results] == ["EUR1500.00"]
+    summary = page.locator(".invoice-summary").inner_text()
+    assert "To pay now" in summary and "€1,500.00" in summary and "€3,700.00" in summary
+    rows = page.locator(".invoice-schedule tbody tr")
+    assert [rows.nth(i).inner_text().split("\t") for i in range(rows.count())] == [
+        ["Deposit · Nov 2, 2026", "€1,800.00", "€1,800.00", "Paid"],
+        ["Instalment 2 · Dec 15, 2026", "€2,000.00", "€500.00", "Partially paid"],
+        ["Instalment 3 · Jan 15, 2027", "€2,200.00", "€0.00", "Due"],
+    ]
+
+
+def test_a_payment_plan_fits_a_phone(open_page):
+    page = open_page(INVOICE_PLAN, width=375, height=800)
+    save_screenshot(page, "invoice-plan-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    table = page.locator(".invoice-schedule table")
+    assert table.evaluate("t => t.getBoundingClientRect().right") <= 375

@@ -115,6 +115,20 @@ class Summary:
     amount: str
     detail: str
     can_pay: bool
+    note: str = ""  # with a payment plan: the whole balance beside what is to pay now
+
+
+@dataclass(frozen=True)
+class InstalmentRow:
+    """One row of an invoice's payment plan (SPEC §8)."""
+
+    label: str  # "Deposit" or "Instalment 2"
+    due: str
+    due_iso: str
+    amount: str
+    paid: str
+    status: str  # "paid", "partially paid", "overdue" or "due": the row's style
+    status_label: str
 
 
 @dataclass(frozen=True)
@@ -153,6 +167,7 @@ class InvoicePage:
     no_einvoice_reason: str  # why there is no e-invoice, in one line ("" when there is one, or the invoice is void)
     pdf_path: str  # the PDF beside the page (SPEC §9), or "" on the PDF itself
     pdf_filename: str  # the name it is saved under: "Invoice 2026-014.pdf"
+    schedule: tuple[InstalmentRow, ...] = ()  # an invoice with a payment plan: its instalments
 
 
 @dataclass(frozen=True)
@@ -300,8 +315,29 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         einvoice_filename=f"{invoice_title(entry)}.xml",
         no_einvoice_reason=_no_einvoice_reason(fmt, no_einvoice),
         pdf_path=f"{entry.folder}/{pdf.DOCUMENT_FILE}",
+        schedule=_schedule(fmt, entry),
         pdf_filename=f"{invoice_title(entry)}.pdf",
     )
+
+
+def _schedule(fmt: Formatter, entry: InvoiceEntry) -> tuple[InstalmentRow, ...]:
+    """The payment plan's rows, as the figures allocated the payments: a deposit is due on the issue date."""
+    currency = entry.invoice.currency
+    rows = []
+    for index, instalment in enumerate(entry.figures.instalments, start=1):
+        deposit = index == 1 and instalment.due == entry.invoice.issued
+        rows.append(
+            InstalmentRow(
+                label=fmt.gettext("Deposit") if deposit else fmt.gettext("Instalment {number}", number=index),
+                due=fmt.short_date(instalment.due),
+                due_iso=instalment.due.isoformat(),
+                amount=fmt.money(instalment.amount, currency),
+                paid=fmt.money(instalment.paid, currency),
+                status=instalment.status,
+                status_label=_status_label(fmt, instalment.status),
+            )
+        )
+    return tuple(rows)
 
 
 def client_page(site: Site, entry: ClientEntry) -> ClientPage:
@@ -467,11 +503,16 @@ def _summary(fmt: Formatter, entry: InvoiceEntry, today: datetime.date) -> Summa
     if figures.status == PAID:
         label = fmt.gettext("Credit in your favour") if figures.balance < 0 else fmt.gettext("Nothing to pay")
         return Summary(label, fmt.money(abs(figures.balance), currency), fmt.gettext("Paid in full. Thank you!"), False)
+    # With a payment plan, the date is the earliest unpaid instalment's (figures.next_due).
+    due = figures.next_due or entry.invoice.due
     if figures.status == OVERDUE:
         # Never "18 days overdue": printed or saved, the page must still be true on a later day.
-        detail = fmt.gettext("overdue as of {date} (due {due})", date=fmt.date(today), due=fmt.date(entry.invoice.due))
+        detail = fmt.gettext("overdue as of {date} (due {due})", date=fmt.date(today), due=fmt.date(due))
     else:
-        detail = fmt.gettext("due {date}", date=fmt.date(entry.invoice.due))
+        detail = fmt.gettext("due {date}", date=fmt.date(due))
+    if figures.instalments:
+        note = fmt.gettext("Balance {balance} in instalments: see the payment plan below.", balance=fmt.money(figures.balance, currency))
+        return Summary(fmt.gettext("To pay now"), fmt.money(figures.to_pay_now, currency), detail, entry.ways is not None, note)
     return Summary(fmt.gettext("Balance due"), fmt.money(figures.balance, currency), detail, entry.ways is not None)
 
 
