@@ -81,8 +81,7 @@ class PdfRequest:
         digest = hashlib.sha256()
         for part in (
             RENDERING_VERSION,
-            version("weasyprint"),
-            version("pydyf"),
+            *_versions(),
             _fonts(),
             self.theme.fingerprint,
             self.template,
@@ -208,6 +207,12 @@ def _environment(folder: str) -> jinja2.Environment:
     # Paths stay relative to the theme folder, the base of the fetcher; no page is linked on paper.
     environment.filters["url"] = lambda path: path
     return environment
+
+
+@lru_cache(maxsize=None)
+def _versions() -> tuple[str, str]:
+    """WeasyPrint's and pydyf's versions, read once: looking one up costs milliseconds."""
+    return version("weasyprint"), version("pydyf")
 
 
 @lru_cache(maxsize=None)
