@@ -25,7 +25,7 @@ from invoicepub.pdf import PdfCache, PdfRequest, Theme
 from invoicepub.problems import InvoiceError
 from invoicepub.qr import QrCache
 from invoicepub.site import ClientEntry, InvoiceEntry, Site, load_site_from_environment
-from invoicepub.views import client_page, client_title, invoice_page, invoice_title
+from invoicepub.views import DOCUMENT_TEMPLATES, client_page, client_title, invoice_page, invoice_title
 
 log = logging.getLogger("mkdocs.hooks.invoices")
 
@@ -108,7 +108,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     is_invoice = isinstance(entry, InvoiceEntry)
     page.meta.update(
         title=invoice_title(entry) if is_invoice else client_title(entry),
-        template="invoice.html" if is_invoice else "client.html",
+        template=DOCUMENT_TEMPLATES[entry.invoice.kind] if is_invoice else "client.html",
         language=entry.invoice.language if is_invoice else entry.client.language,
         private=True,
         search={"exclude": True},

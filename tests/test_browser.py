@@ -131,7 +131,8 @@ def test_epc_qr_decodes_to_the_exact_transfer(open_page):
 def test_the_whole_page_screenshot_holds_one_readable_qr(open_page):
     page = open_page(INVOICE_003)
     results = decode_qr(save_screenshot(page, "invoice-desktop"))
-    assert [r.text.split("\n")[7] for r in results] == ["EUR1916.50"]  # 2916.50 − 1000.00 paid
+    # The code carries the balance after the credit note: 2916.50 − 1000.00 paid − 119.70 credited (R-2026-001).
+    assert [r.text.split("\n")[7] for r in results] == ["EUR1796.80"]
 
 
 def test_no_request_leaves_the_site(open_page, server):

@@ -43,9 +43,14 @@ INVOICE_CLIENT = {
     "2026-008": "vltava-studio",
     "2026-009": "chai-works",
     "2026-010": "sabia-cafe",
+    "2026-011": "harbour-finch",  # follows from the accepted estimate Q-2026-001
     "2026-012": "harbour-finch",  # a payment plan: deposit and two instalments
     "2026-013": "cafe-olivar",  # written by the recurring series invoices/recurring/hosting-olivar.yml
+    "Q-2026-001": "harbour-finch",  # an accepted estimate
+    "Q-2026-002": "harbour-finch",  # an open estimate
+    "R-2026-001": "harbour-finch",  # a credit note on 2026-003
 }
+DOCUMENT_WORD = {"Q": "Estimate", "R": "Credit note"}  # by the number's series; every other one is an invoice
 LANGUAGE = {"cafe-olivar": "es", "alpenblick": "de", "sabia-cafe": "pt"}
 INVOICE_WORD = {"es": "Factura", "de": "Rechnung", "pt": "Fatura"}  # from each locale/*/messages.po
 DRAFT = "2026-006"
@@ -93,7 +98,7 @@ def text_of(html: str) -> str:
 
 def test_every_published_invoice_and_client_has_its_page(built_sample):
     for number, client_id in INVOICE_CLIENT.items():
-        title = INVOICE_WORD.get(LANGUAGE.get(client_id), "Invoice")
+        title = DOCUMENT_WORD.get(number[0]) or INVOICE_WORD.get(LANGUAGE.get(client_id), "Invoice")
         html = invoice_html(built_sample, number)
         assert f">{title} {number}<" in html
         # the private header names the business and holds no search box and no navigation drawer
@@ -134,8 +139,9 @@ def test_english_invoice_with_payment_and_rebate(built_sample):
     html = invoice_html(built_sample, "2026-003")
     text = text_of(html)
     assert '<html lang="en"' in html
-    # 64 × 38.50 = 2464.00; 6 × 140 − 10 % = 756.00; rebate −150.00 → 3070.00; −5 % = 153.50 → 2916.50
-    for amount in ("€2,464.00", "€756.00", "\u2212€150.00", "€3,070.00", "\u2212€153.50", "€2,916.50", "\u2212€1,000.00", "€1,916.50"):
+    # 64 × 38.50 = 2464.00; 6 × 140 − 10 % = 756.00; rebate −150.00 → 3070.00; −5 % = 153.50 → 2916.50;
+    # paid 1000.00; credit note R-2026-001 119.70 → balance 2916.50 − 1000.00 − 119.70 = 1796.80
+    for amount in ("€2,464.00", "€756.00", "\u2212€150.00", "€3,070.00", "\u2212€153.50", "€2,916.50", "\u2212€1,000.00", "\u2212€119.70", "€1,796.80"):
         assert amount in text, amount
     assert "Partially paid" in text
     assert "HF-20261025-7" in text  # the payment history
@@ -146,7 +152,7 @@ def test_jsonld_is_exactly_the_spec(built_sample):
     expected = {
         "2026-001": ("https://schema.org/PaymentComplete", "0.00"),
         "2026-002": ("https://schema.org/PaymentPastDue", "975.20"),  # 920.00 + 193.20 − 138.00
-        "2026-003": ("https://schema.org/PaymentDue", "1916.50"),
+        "2026-003": ("https://schema.org/PaymentDue", "1796.80"),  # 2916.50 − 1000.00 − 119.70 credited
         "2026-004": ("https://schema.org/PaymentDue", "1045.75"),
         "2026-005": (None, "0.00"),
     }

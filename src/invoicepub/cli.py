@@ -209,7 +209,8 @@ def _links(root: Path, args: argparse.Namespace) -> int:
     rows = []
     for client_entry in site.clients:
         rows.append({"client": client_entry.client.id, "invoice": None, "url": links.absolute(site_url, client_entry.path)})
-        for entry in sorted(client_entry.invoices, key=lambda e: e.invoice.number):
+        documents = (*client_entry.invoices, *client_entry.estimates, *client_entry.credit_notes)
+        for entry in sorted(documents, key=lambda e: e.invoice.number):
             rows.append({"client": client_entry.client.id, "invoice": entry.invoice.number, "url": links.absolute(site_url, entry.path)})
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))

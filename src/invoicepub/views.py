@@ -7,7 +7,7 @@ Every amount comes from the ``InvoiceFigures`` computed once in ``site.py``.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -16,14 +16,16 @@ from markupsafe import Markup
 
 from . import calendar, einvoice, pdf, tax
 from .einvoice import eligibility
-from .figures import DRAFT, DUE, OVERDUE, PAID, PARTIALLY_PAID, VOID
+from .estimates import ACCEPTED, DECLINED, EXPIRED, OPEN
+from .figures import DRAFT, DUE, ISSUED, OVERDUE, PAID, PARTIALLY_PAID, VOID
 from .i18n import N_, Formatter, formatter
 from .jsonld import invoice_jsonld
-from .model import Business, Client
+from .model import CREDIT_NOTE, ESTIMATE, INVOICE, Business, Client
 from .payments.ways import IBAN_RAILS, PaymentQr, WaysToPay
 from .qr import QrCache
 from .rich_text import markdown_to_html
 from .site import ClientEntry, InvoiceEntry, Site
+from .statement import CHARGE, CREDIT, statements
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,18 @@ class ItemRow:
     unit_price: str
     discount: str
     net: str
+    details_html: Markup = Markup("")  # the line's step-by-step explanation, Markdown made safe
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    """Another document of the client, linked from this one: a credit note, its invoice, an estimate."""
+
+    number: str
+    path: str
+    date: str = ""
+    date_iso: str = ""
+    amount: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,6 +181,15 @@ class InvoicePage:
     no_einvoice_reason: str  # why there is no e-invoice, in one line ("" when there is one, or the invoice is void)
     pdf_path: str  # the PDF beside the page (SPEC §9), or "" on the PDF itself
     pdf_filename: str  # the name it is saved under: "Invoice 2026-014.pdf"
+    # Kinds of document (SPEC §8).
+    kind: str = INVOICE
+    estimate: DocumentLink | None = None  # an invoice: the estimate it follows from
+    credit_notes: tuple[DocumentLink, ...] = ()  # an invoice: the credit notes that correct it
+    corrects: DocumentLink | None = None  # a credit note: the invoice it corrects
+    reason: str = ""  # a credit note: why
+    valid_until: str = ""  # an estimate
+    valid_until_iso: str = ""
+    accept_mailto: str = ""  # an open estimate: the e-mail that accepts it, or ""
     schedule: tuple[InstalmentRow, ...] = ()  # an invoice with a payment plan: its instalments
 
 
@@ -187,11 +210,45 @@ class ClientInvoiceRow:
 
 
 @dataclass(frozen=True)
+class ClientCreditNoteRow:
+    number: str
+    path: str
+    issued: str
+    issued_iso: str
+    corrects: DocumentLink
+    amount: str  # the credited amount, shown negative
+    reason: str
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    date: str
+    date_iso: str
+    document: str  # "Invoice 2026-003", "Credit note R-2026-001", "Payment on 2026-003"
+    path: str
+    charged: str
+    credited: str
+    paid: str
+    balance: str
+
+
+@dataclass(frozen=True)
+class StatementView:
+    """The statement of account in one currency (SPEC §8)."""
+
+    currency: str
+    rows: tuple[StatementRow, ...]
+    closing_label: str  # "Closing balance", or "Credit in your favour" when it is negative
+    closing: str
+
+
+@dataclass(frozen=True)
 class CurrencyTotal:
     currency: str
     outstanding: str
     overdue: str
     has_overdue: bool
+    in_credit: bool = False  # the outstanding amount is a credit in the client's favour
 
 
 @dataclass(frozen=True)
@@ -209,11 +266,26 @@ class ClientPage:
     no_payments: str
     support: SupportView | None
     calendar_path: str  # every open due date as .ics, or "" when nothing is due
+    estimates: tuple[ClientInvoiceRow, ...] = ()  # "due" holds the last day to accept
+    credit_notes: tuple[ClientCreditNoteRow, ...] = ()
+    statements: tuple[StatementView, ...] = ()
+
+
+# The template (overrides/) of each kind's page; estimate and credit note pages extend the invoice's.
+DOCUMENT_TEMPLATES = {INVOICE: "invoice.html", ESTIMATE: "estimate.html", CREDIT_NOTE: "credit_note.html"}
 
 
 def invoice_title(entry: InvoiceEntry) -> str:
-    """"Invoice 2026-014" in the invoice's language."""
-    return formatter(entry.invoice.language).gettext("Invoice {number}", number=entry.invoice.number)
+    """"Invoice 2026-014", "Estimate Q-2026-002" or "Credit note R-2026-001" in the document's language."""
+    return _document_name(formatter(entry.invoice.language), entry.invoice.kind, entry.invoice.number)
+
+
+def _document_name(fmt: Formatter, kind: str, number: str) -> str:
+    if kind == ESTIMATE:
+        return fmt.gettext("Estimate {number}", number=number)
+    if kind == CREDIT_NOTE:
+        return fmt.gettext("Credit note {number}", number=number)
+    return fmt.gettext("Invoice {number}", number=number)
 
 
 def client_title(entry: ClientEntry) -> str:
@@ -237,9 +309,14 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
             unit_price=fmt.unit_price(line.item.unit_price, currency),
             discount=_line_discount(fmt, line.item.discount_rate, line.item.discount_amount, currency),
             net=money(line.net),
+            details_html=markdown_to_html(line.item.details) if line.item.details else Markup(""),
         )
         for line in figures.lines
     )
+    if invoice.kind == CREDIT_NOTE:
+        # A credit note shows what it takes off: its prices and totals as negative amounts.
+        money = lambda amount: fmt.money(-amount, currency)  # noqa: E731
+        items = tuple(replace(row, unit_price=fmt.unit_price(-line.item.unit_price, currency), net=money(line.net)) for row, line in zip(items, figures.lines))
     totals = [TotalRow(fmt.gettext("Subtotal"), money(figures.subtotal), "subtotal")]
     if invoice.discount_rate:
         totals.append(TotalRow(fmt.gettext("Discount {rate}", rate=fmt.rate(invoice.discount_rate)), money(-figures.discount), "discount"))
@@ -259,10 +336,13 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         totals.append(
             TotalRow(fmt.gettext("Income tax withheld {rate}", rate=fmt.rate(invoice.withholding_rate)), money(-figures.withholding), "withholding")
         )
-        totals.append(TotalRow(fmt.gettext("Amount due"), money(figures.amount_due), "amount_due", strong=True))
+        amount_label = fmt.gettext("Amount credited") if invoice.kind == CREDIT_NOTE else fmt.gettext("Amount due")
+        totals.append(TotalRow(amount_label, money(figures.amount_due), "amount_due", strong=True))
     if figures.paid:
         totals.append(TotalRow(fmt.gettext("Paid"), money(-figures.paid), "paid"))
-    if figures.status != VOID:
+    if figures.credited and invoice.kind == INVOICE:
+        totals.append(TotalRow(fmt.gettext("Credit notes"), money(-figures.credited), "credited"))
+    if figures.status != VOID and invoice.kind == INVOICE:
         label = fmt.gettext("Credit in your favour") if figures.balance < 0 else fmt.gettext("Balance due")
         totals.append(TotalRow(label, money(abs(figures.balance)), "balance"))
 
@@ -277,7 +357,9 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         for payment in sorted(invoice.payments, key=lambda p: p.date)
     )
 
-    no_einvoice = eligibility.missing(business, client, invoice)
+    # Only an invoice has an e-invoice here: an estimate has none, a credit note's UBL CreditNote is to come.
+    has_einvoice = einvoice.content_of(site, entry) is not None
+    no_einvoice = eligibility.missing(business, client, invoice) if invoice.kind == INVOICE else ()
     qr_codes = tuple(_qr_view(fmt, qr, qr_cache) for qr in entry.ways.qr_codes) if entry.ways else ()
     bank, buttons = bank_and_buttons(entry.ways, fmt)
 
@@ -308,15 +390,16 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         bank=bank,
         buttons=buttons,
         notes_html=markdown_to_html(invoice.notes) if invoice.notes else Markup(""),
-        support=_support(business, fmt, fmt.gettext("Questions about this invoice?"), fmt.gettext("Invoice {number}", number=invoice.number)),
-        jsonld=invoice_jsonld(invoice, figures, business, client),
+        support=_support(business, fmt, _support_heading(fmt, invoice.kind), invoice_title(entry)),
+        jsonld=invoice_jsonld(invoice, figures, business, client) if invoice.kind == INVOICE else {},
         calendar_path=f"{entry.folder}/{calendar.INVOICE_FILE}" if figures.is_open else "",
-        einvoice_path="" if no_einvoice else f"{entry.folder}/{einvoice.UBL_FILE}",
+        einvoice_path=f"{entry.folder}/{einvoice.UBL_FILE}" if has_einvoice else "",
         einvoice_filename=f"{invoice_title(entry)}.xml",
         no_einvoice_reason=_no_einvoice_reason(fmt, no_einvoice),
         pdf_path=f"{entry.folder}/{pdf.DOCUMENT_FILE}",
-        schedule=_schedule(fmt, entry),
         pdf_filename=f"{invoice_title(entry)}.pdf",
+        schedule=_schedule(fmt, entry),
+        **_kind_fields(site, entry, fmt),
     )
 
 
@@ -354,8 +437,11 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
         currency = invoice.currency
         outstanding.setdefault(currency, Decimal(0))
         overdue.setdefault(currency, Decimal(0))
-        if figures.is_open:
+        # Outstanding nets every invoice's balance (credit notes taken off, a credit counted
+        # against what is due), so it equals the statement's closing balance.
+        if figures.status != VOID:
             outstanding[currency] += figures.balance
+        if figures.is_open:
             if figures.status == OVERDUE:
                 overdue[currency] += figures.balance
         rows.append(
@@ -390,9 +476,10 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
     totals = tuple(
         CurrencyTotal(
             currency=currency,
-            outstanding=fmt.money(outstanding[currency], currency),
+            outstanding=fmt.money(abs(outstanding[currency]), currency),
             overdue=fmt.money(overdue[currency], currency),
             has_overdue=overdue[currency] > 0,
+            in_credit=outstanding[currency] < 0,
         )
         for currency in sorted(outstanding)
     )
@@ -410,6 +497,25 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
         no_payments=fmt.gettext("No payments received as of {date}.", date=fmt.date(site.today)),
         support=_support(business, fmt, fmt.gettext("Questions about your invoices?"), fmt.gettext("Invoices for {name}", name=client.name)),
         calendar_path=f"{entry.folder}/{calendar.CLIENT_FILE}" if any(e.figures.is_open for e in entry.invoices) else "",
+        estimates=tuple(
+            ClientInvoiceRow(
+                number=e.invoice.number,
+                path=e.path,
+                pay_path="",
+                issued=fmt.short_date(e.invoice.issued),
+                issued_iso=e.invoice.issued.isoformat(),
+                due=fmt.short_date(e.invoice.valid_until),
+                due_iso=e.invoice.valid_until.isoformat(),
+                amount_due=fmt.money(e.figures.amount_due, e.invoice.currency),
+                paid="",
+                balance="",
+                status=e.figures.status,
+                status_label=_status_label(fmt, e.figures.status),
+            )
+            for e in entry.estimates
+        ),
+        credit_notes=tuple(_client_credit_note(fmt, site, note) for note in entry.credit_notes),
+        statements=_statement_views(fmt, entry),
     )
 
 
@@ -466,6 +572,11 @@ def _status_label(fmt: Formatter, status: str) -> str:
         OVERDUE: fmt.pgettext("invoice status", "Overdue"),
         PAID: fmt.pgettext("invoice status", "Paid"),
         VOID: fmt.pgettext("invoice status", "Void"),
+        ISSUED: fmt.pgettext("credit note status", "Issued"),
+        OPEN: fmt.pgettext("estimate status", "Open"),
+        EXPIRED: fmt.pgettext("estimate status", "Expired"),
+        ACCEPTED: fmt.pgettext("estimate status", "Accepted"),
+        DECLINED: fmt.pgettext("estimate status", "Declined"),
     }[status]
 
 
@@ -497,12 +608,25 @@ def _qr_view(fmt: Formatter, qr: PaymentQr, qr_cache: QrCache) -> QrView:
 def _summary(fmt: Formatter, entry: InvoiceEntry, today: datetime.date) -> Summary:
     figures = entry.figures
     currency = entry.invoice.currency
+    if entry.invoice.kind == ESTIMATE:
+        return _estimate_summary(fmt, entry)
+    if entry.invoice.kind == CREDIT_NOTE:
+        detail = fmt.gettext("Taken off the balance of invoice {number}.", number=entry.invoice.corrects)
+        if figures.status == VOID:
+            detail = fmt.gettext("This credit note has been voided: it credits nothing.")
+        return Summary(fmt.gettext("Amount credited"), fmt.money(-figures.credited, currency), detail, False)
     if figures.status == VOID:
         void_notice = fmt.gettext("This invoice has been voided. Nothing is due and it cannot be paid.")
         return Summary(fmt.gettext("Nothing to pay"), fmt.money(figures.payable, currency), void_notice, False)
     if figures.status == PAID:
         label = fmt.gettext("Credit in your favour") if figures.balance < 0 else fmt.gettext("Nothing to pay")
-        return Summary(label, fmt.money(abs(figures.balance), currency), fmt.gettext("Paid in full. Thank you!"), False)
+        if figures.balance < 0:
+            detail = fmt.gettext("Payments and credit notes exceed the amount due: the difference is yours.")
+        elif figures.credited:
+            detail = fmt.gettext("Settled with payments and credit notes.")
+        else:
+            detail = fmt.gettext("Paid in full. Thank you!")
+        return Summary(label, fmt.money(abs(figures.balance), currency), detail, False)
     # With a payment plan, the date is the earliest unpaid instalment's (figures.next_due).
     due = figures.next_due or entry.invoice.due
     if figures.status == OVERDUE:
@@ -514,6 +638,114 @@ def _summary(fmt: Formatter, entry: InvoiceEntry, today: datetime.date) -> Summa
         note = fmt.gettext("Balance {balance} in instalments: see the payment plan below.", balance=fmt.money(figures.balance, currency))
         return Summary(fmt.gettext("To pay now"), fmt.money(figures.to_pay_now, currency), detail, entry.ways is not None, note)
     return Summary(fmt.gettext("Balance due"), fmt.money(figures.balance, currency), detail, entry.ways is not None)
+
+
+def _estimate_summary(fmt: Formatter, entry: InvoiceEntry) -> Summary:
+    """An estimate's headline: its total and whether it can still be accepted."""
+    estimate, figures = entry.invoice, entry.figures
+    valid_until = fmt.date(estimate.valid_until)
+    detail = {
+        OPEN: fmt.gettext("Valid until {date}.", date=valid_until),
+        EXPIRED: fmt.gettext("This estimate expired on {date}.", date=valid_until),
+        ACCEPTED: fmt.gettext("Accepted. Thank you!"),
+        DECLINED: fmt.gettext("This estimate was declined."),
+    }[figures.status]
+    return Summary(fmt.gettext("Estimate total"), fmt.money(figures.amount_due, estimate.currency), detail, False)
+
+
+def _support_heading(fmt: Formatter, kind: str) -> str:
+    if kind == ESTIMATE:
+        return fmt.gettext("Questions about this estimate?")
+    if kind == CREDIT_NOTE:
+        return fmt.gettext("Questions about this credit note?")
+    return fmt.gettext("Questions about this invoice?")
+
+
+def _kind_fields(site: Site, entry: InvoiceEntry, fmt: Formatter) -> dict[str, Any]:
+    """What an invoice page shows of the other documents it is linked to, and an estimate's or credit note's own fields."""
+    document, figures = entry.invoice, entry.figures
+    money = lambda amount: fmt.money(amount, document.currency)  # noqa: E731
+    fields: dict[str, Any] = {"kind": document.kind}
+    if document.kind == INVOICE:
+        estimate = site.entry(document.estimate) if document.estimate else None
+        if estimate is not None and estimate.invoice.published:
+            fields["estimate"] = DocumentLink(estimate.invoice.number, estimate.path)
+        fields["credit_notes"] = tuple(
+            DocumentLink(
+                note.invoice.number, note.path, fmt.date(note.invoice.issued), note.invoice.issued.isoformat(), money(-note.figures.credited)
+            )
+            for note in site.credit_notes_of(document.number)
+        )
+    elif document.kind == CREDIT_NOTE:
+        corrected = site.entry(document.corrects)
+        fields["corrects"] = DocumentLink(corrected.invoice.number, corrected.path, fmt.date(corrected.invoice.issued), corrected.invoice.issued.isoformat())
+        fields["reason"] = document.reason or ""
+    elif document.kind == ESTIMATE:
+        fields["valid_until"] = fmt.date(document.valid_until)
+        fields["valid_until_iso"] = document.valid_until.isoformat()
+        email = site.ledger.business.email or site.ledger.business.support.email
+        if figures.status == OPEN and email:
+            subject = fmt.gettext("Acceptance of estimate {number}", number=document.number)
+            body = fmt.gettext(
+                "Hello,\n\nWe accept estimate {number} of {date} for a total of {total}.\n\n{client}",
+                number=document.number,
+                date=fmt.date(document.issued),
+                total=money(figures.amount_due),
+                client=entry.client.name,
+            )
+            fields["accept_mailto"] = f"{mailto(email, subject)}&body={quote(body)}"
+    return fields
+
+
+def _client_credit_note(fmt: Formatter, site: Site, note: InvoiceEntry) -> ClientCreditNoteRow:
+    corrected = site.entry(note.invoice.corrects)
+    return ClientCreditNoteRow(
+        number=note.invoice.number,
+        path=note.path,
+        issued=fmt.short_date(note.invoice.issued),
+        issued_iso=note.invoice.issued.isoformat(),
+        corrects=DocumentLink(corrected.invoice.number, corrected.path),
+        amount=fmt.money(-note.figures.credited, note.invoice.currency),
+        reason=note.invoice.reason or "",
+    )
+
+
+def _statement_views(fmt: Formatter, entry: ClientEntry) -> tuple[StatementView, ...]:
+    """The statement of account per currency, each movement in its own column."""
+    views = []
+    for statement in statements(entry):
+        money = lambda amount: fmt.money(amount, statement.currency)  # noqa: E731
+        rows = []
+        for line in statement.lines:
+            document = line.entry.invoice
+            if line.kind == CHARGE:
+                name = fmt.gettext("Invoice {number}", number=document.number)
+            elif line.kind == CREDIT:
+                name = fmt.gettext("Credit note {number}", number=document.number)
+            else:
+                name = fmt.gettext("Payment on invoice {number}", number=document.number)
+            rows.append(
+                StatementRow(
+                    date=fmt.short_date(line.date),
+                    date_iso=line.date.isoformat(),
+                    document=name,
+                    path=line.entry.path,
+                    charged=money(line.amount) if line.kind == CHARGE else "",
+                    credited=money(line.amount) if line.kind == CREDIT else "",
+                    paid=money(line.amount) if line.kind not in (CHARGE, CREDIT) else "",
+                    balance=money(line.balance),
+                )
+            )
+        in_credit = statement.closing < 0
+        views.append(
+            StatementView(
+                currency=statement.currency,
+                rows=tuple(rows),
+                closing_label=fmt.gettext("Credit in your favour") if in_credit else fmt.gettext("Closing balance"),
+                closing=money(abs(statement.closing)),
+            )
+        )
+    return tuple(views)
 
 
 def _seller(business: Business, fmt: Formatter) -> Party:
