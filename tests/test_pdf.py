@@ -27,9 +27,11 @@ from lxml import etree
 from conftest import REPO, SECRET, copy_site, write_files
 from invoicepub import paper, pdf
 from invoicepub.i18n import formatter
+from invoicepub.model import CREDIT_NOTE, ESTIMATE
 from invoicepub.pdf import PdfCache, Theme
 from invoicepub.qr import QrCache
 from invoicepub.site import load_site
+from invoicepub.views import invoice_title
 from test_einvoice import CII_NS, changed, cii, plus_a_cent, processor  # noqa: F401 (fixtures)
 
 TODAY = datetime.date(2026, 11, 23)
@@ -194,6 +196,22 @@ def test_withholding_gives_the_pdf_alone(drawn, sample):
         assert not xmp_root(document).xpath("//fx:*", namespaces=XMP)
     entry = sample.entry("2026-004")
     assert paper.pdf_request(sample, entry, QrCache(None), Theme.of(REPO / "overrides")).factur_x is None
+
+
+@pytest.mark.parametrize("kind", [ESTIMATE, CREDIT_NOTE])
+def test_estimates_and_credit_notes_get_their_own_page_as_pdf(sample, theme, kind):
+    entry = next(e for e in sample.published if e.invoice.kind == kind)
+    request = paper.pdf_request(sample, entry, QrCache(None), theme)
+    assert request.factur_x is None  # no e-invoice for them yet (SPEC §9: a credit note's UBL is to come)
+    data = pdf.render(request)
+    text = text_of(data)
+    assert invoice_title(entry) in text and entry.invoice.number in text
+    # Their own template's blocks: an estimate's validity, the invoice a credit note corrects.
+    label = {ESTIMATE: "Valid until", CREDIT_NOTE: "Corrects"}[kind]
+    assert formatter(entry.invoice.language).gettext(label) in text
+    with pikepdf.open(io.BytesIO(data)) as document:
+        assert xmp_root(document).xpath("string(//@pdfaid:part)", namespaces=XMP) == "3"
+        assert len(document.attachments) == 0
 
 
 def test_the_fetcher_reads_the_theme_and_nothing_else(tmp_path):

@@ -20,9 +20,7 @@ from .payments.ways import ways_to_pay
 from .pdf import DOCUMENT_FILE, PdfRequest, Theme
 from .qr import QrCache
 from .site import InvoiceEntry, Site
-from .views import InvoicePage, invoice_page
-
-PAGE_TEMPLATE = "invoice.html"  # the template of every document's page
+from .views import DOCUMENT_TEMPLATES, InvoicePage, invoice_page
 
 
 
@@ -56,7 +54,7 @@ def pdf_request(site: Site, entry: InvoiceEntry, qr_cache: QrCache, theme: Theme
     content = einvoice.content_of(printed_site, printed_entry)
     return PdfRequest(
         theme=theme,
-        template=PAGE_TEMPLATE,
+        template=DOCUMENT_TEMPLATES[entry.invoice.kind],
         view=_printed_view(printed_site, printed_entry, qr_cache),
         issued=entry.invoice.issued,
         factur_x=cii_invoice(content) if content is not None else None,
