@@ -23,7 +23,6 @@ from .site import InvoiceEntry, Site
 from .views import DOCUMENT_TEMPLATES, InvoicePage, invoice_page
 
 
-
 def document_date(entry: InvoiceEntry) -> datetime.date:
     """The date a document's PDF speaks as of: the latest fact it records."""
     dates = [entry.invoice.issued]
