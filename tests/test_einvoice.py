@@ -357,9 +357,9 @@ def test_a_paid_invoice_has_nothing_payable_and_no_payment_means(ubl, sample):
 
 
 def test_the_account_is_the_one_the_page_quotes(sample):
-    # CHF for a Swiss client: the Swiss QR-bill's account, a credit transfer outside SEPA (30).
+    # CHF for a Swiss client: the Swiss QR-bill's account, with payment means 58 as SPEC §9 says.
     xml, _ = both(sample, "2026-007")
-    assert ubl_values(xml, "//cac:PaymentMeans/cbc:PaymentMeansCode/text()") == ["30"]
+    assert ubl_values(xml, "//cac:PaymentMeans/cbc:PaymentMeansCode/text()") == ["58"]
     assert ubl_values(xml, "//cac:PayeeFinancialAccount/cbc:ID/text()") == [sample.entry("2026-007").ways.account.iban]
 
 

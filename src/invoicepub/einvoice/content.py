@@ -36,8 +36,9 @@ from .units import unit_code
 INVOICE = "380"  # UNTDID 1001 commercial invoice
 CUSTOMIZATION = "urn:cen.eu:en16931:2017"
 DISCOUNT_REASON = "95"  # UNCL5189 "Discount"
+# SPEC §9: payment means 58 (SEPA credit transfer) with the IBAN, for every currency. For a CHF
+# or CZK account 30 (credit transfer) would be the more exact code; the spec is kept as written.
 SEPA_CREDIT_TRANSFER = "58"
-CREDIT_TRANSFER = "30"  # outside SEPA: any currency but EUR
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def einvoice(business: Business, client: Client, invoice: Invoice, figures: Invo
         note=invoice.notes,
         seller=_party(business.legal_name or business.name, business.name, business.tax_id, business.address, business.country, not_subject),
         buyer=_party(client.name, None, client.tax_id, client.address, client.country, not_subject),
-        payment=_payment(account, currency) if figures.is_open and figures.balance > 0 else None,
+        payment=_payment(account) if figures.is_open and figures.balance > 0 else None,
         allowances=allowances,
         breakdown=breakdown,
         lines=tuple(_line(index, line, currency) for index, line in enumerate(figures.lines, start=1)),
@@ -228,11 +229,11 @@ def _line(index: int, line: LineFigures, currency: str) -> Line:
     )
 
 
-def _payment(account: BankAccount | None, currency: str) -> PaymentMeans | None:
+def _payment(account: BankAccount | None) -> PaymentMeans | None:
     if account is None:
         return None
     return PaymentMeans(
-        code=SEPA_CREDIT_TRANSFER if currency == "EUR" else CREDIT_TRANSFER,
+        code=SEPA_CREDIT_TRANSFER,
         iban=account.iban,
         bic=account.bic,
         holder=account.holder,
