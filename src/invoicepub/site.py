@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
@@ -65,18 +65,28 @@ class Site:
     preview: bool  # True when no secret was given: links are not the published ones
     entries: tuple[InvoiceEntry, ...]  # every invoice, drafts included, in file order
     clients: tuple[ClientEntry, ...]  # clients with at least one published invoice
+    # Derived from ``entries`` once (every page view asks for them): fields, so that a copy
+    # made with dataclasses.replace (a PDF's site as of its own date) keeps them.
+    published: tuple[InvoiceEntry, ...] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    _credit_notes: dict[str, tuple[InvoiceEntry, ...]] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
-    @property
-    def published(self) -> tuple[InvoiceEntry, ...]:
-        return tuple(entry for entry in self.entries if entry.invoice.published)
+    def __post_init__(self) -> None:
+        if self.published is None:
+            object.__setattr__(self, "published", tuple(entry for entry in self.entries if entry.invoice.published))
+        if self._credit_notes is None:
+            notes: dict[str, list[InvoiceEntry]] = {}
+            for entry in self.published:
+                if entry.invoice.kind == CREDIT_NOTE:
+                    notes.setdefault(entry.invoice.corrects, []).append(entry)
+            by_date = lambda e: (e.invoice.issued, e.invoice.number)  # noqa: E731
+            object.__setattr__(self, "_credit_notes", {number: tuple(sorted(found, key=by_date)) for number, found in notes.items()})
 
     def entry(self, number: str) -> InvoiceEntry | None:
         return next((entry for entry in self.entries if entry.invoice.number == number), None)
 
     def credit_notes_of(self, number: str) -> tuple[InvoiceEntry, ...]:
         """The published credit notes that correct invoice ``number``, oldest first."""
-        notes = (e for e in self.published if e.invoice.kind == CREDIT_NOTE and e.invoice.corrects == number)
-        return tuple(sorted(notes, key=lambda e: (e.invoice.issued, e.invoice.number)))
+        return self._credit_notes.get(number, ())
 
 
 def today_from(environ: Mapping[str, str]) -> datetime.date:
