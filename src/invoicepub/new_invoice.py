@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from .fields import percentage
 from .i18n import enable_gettext, formatter, template_gettext
 from .load import INVOICES_DIR
 from .model import Ledger
@@ -67,7 +67,8 @@ def plan_new_invoice(
         due=(today + datetime.timedelta(days=terms)).isoformat(),
         currency=client.currency,
         tax=defaults.tax or "0%",
-        withholding=defaults.withholding if defaults.withholding and _percent(defaults.withholding) else None,
+        # A 0 % default (a foreign client's) writes no withholding line at all.
+        withholding=defaults.withholding if defaults.withholding and percentage(defaults.withholding, None) else None,
         placeholder=yaml_scalar(fmt.gettext("Describe the work")),
         thanks=yaml_scalar(fmt.gettext("Thank you!"), always_quote=True),
     )
@@ -75,12 +76,6 @@ def plan_new_invoice(
     if path.exists():
         raise ValueError(f"{path.relative_to(root).as_posix()} already exists")
     return NewInvoice(number=number, path=path, text=text)
-
-
-def _percent(text: str) -> Decimal:
-    return Decimal(text.strip().rstrip("%"))
-
-
 
 
 def _file_name(number: str) -> str:
