@@ -41,9 +41,21 @@ def test_check_summarises_a_valid_site(site_copy):
     assert lines[1:] == [
         "note: invoices/2026/2026-002.yml:2: invoice 2026-002 has no e-invoice (XML): it has income tax withheld, which EN 16931 has no place for",
         "note: invoices/2026/2026-004.yml:2: invoice 2026-004 has no e-invoice (XML): it has income tax withheld, which EN 16931 has no place for",
-        "note: invoices/2026/2026-005.yml:2: invoice 2026-005 has no e-invoice (XML): the invoice is void",
+        "note: invoices/2026/2026-005.yml:2: invoice 2026-005 has no e-invoice (XML): it is void",
         "note: invoices/2026/2026-013.yml:2: invoice 2026-013 has no e-invoice (XML): it has income tax withheld, which EN 16931 has no place for",
     ]
+
+
+def test_check_notes_a_credit_note_without_an_e_invoice(site_copy):
+    # The sample's credit note has its XML; the same note withholding IRPF cannot have one.
+    note = site_copy / "invoices/2026/R-2026-001.yml"
+    note.write_text(note.read_text(encoding="utf-8").replace("discount: 5%", "discount: 5%\nwithholding: 15%"), encoding="utf-8")
+    result = run_invoices(site_copy, "check")
+    assert result.returncode == 0
+    assert (
+        "note: invoices/2026/R-2026-001.yml:3: credit note R-2026-001 has no e-invoice (XML): "
+        "it has income tax withheld, which EN 16931 has no place for"
+    ) in result.stdout.splitlines()
 
 
 def test_check_reports_every_problem_and_exits_1(site_copy):

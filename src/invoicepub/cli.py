@@ -189,11 +189,12 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     # Notes, not errors: an invoice without an e-invoice is still a valid invoice (SPEC §9).
     business = site.ledger.business
     for entry in site.published:
-        if entry.invoice.kind != INVOICE:
+        if entry.invoice.kind == ESTIMATE:
             continue
         reasons = eligibility.missing(business, entry.client, entry.invoice)
         if reasons:
-            print(f"note: {entry.invoice.source}: invoice {entry.invoice.number} has no e-invoice (XML): {eligibility.explain(reasons)}")
+            kind = "credit note" if entry.invoice.kind == CREDIT_NOTE else "invoice"
+            print(f"note: {entry.invoice.source}: {kind} {entry.invoice.number} has no e-invoice (XML): {eligibility.explain(reasons)}")
     return 0
 
 

@@ -58,14 +58,14 @@ LABEL_IDS: dict[str, str] = {
     "mention.G": N_("Exempt export of goods outside the EU (Art. 146 Directive 2006/112/EC)"),
     "mention.O": N_("Not subject to VAT: supplied outside the territory of application of the tax"),
     # Why a document has a PDF but no e-invoice.
-    "no_einvoice.withholding": N_("No e-invoice (XML) for this invoice: the EN 16931 standard has no place for income tax withheld."),
-    "no_einvoice.seller_tax_id": N_("No e-invoice (XML) for this invoice: the seller's VAT number is missing."),
-    "no_einvoice.seller_country": N_("No e-invoice (XML) for this invoice: the seller's country is missing."),
-    "no_einvoice.buyer_country": N_("No e-invoice (XML) for this invoice: the client's country is missing."),
-    "no_einvoice.currency": N_("No e-invoice (XML) for this invoice: the EN 16931 standard allows amounts with at most two decimals."),
-    "no_einvoice.not_subject_mixed": N_(
-        "No e-invoice (XML) for this invoice: the EN 16931 standard does not allow lines not subject to VAT beside taxed ones."
-    ),
+    "no_einvoice.withholding": N_("No e-invoice (XML): the EN 16931 standard has no place for income tax withheld."),
+    "no_einvoice.seller_tax_id": N_("No e-invoice (XML): the seller's VAT number is missing."),
+    "no_einvoice.seller_country": N_("No e-invoice (XML): the seller's country is missing."),
+    "no_einvoice.buyer_country": N_("No e-invoice (XML): the client's country is missing."),
+    "no_einvoice.currency": N_("No e-invoice (XML): the EN 16931 standard allows amounts with at most two decimals."),
+    "no_einvoice.not_subject_mixed": N_("No e-invoice (XML): the EN 16931 standard does not allow lines not subject to VAT beside taxed ones."),
+    # What happens to a credit note's amount: on its page and in its e-invoice (payment terms).
+    "credited_against": N_("Taken off the balance of invoice {number}."),
     "download_pdf": N_("Download PDF"),
     "download_xml": N_("Download e-invoice (XML)"),
 }

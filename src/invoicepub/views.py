@@ -357,9 +357,9 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         for payment in sorted(invoice.payments, key=lambda p: p.date)
     )
 
-    # Only an invoice has an e-invoice here: an estimate has none, a credit note's UBL CreditNote is to come.
+    # An invoice or a credit note has an e-invoice, or says why not; an estimate has none.
     has_einvoice = einvoice.content_of(site, entry) is not None
-    no_einvoice = eligibility.missing(business, client, invoice) if invoice.kind == INVOICE else ()
+    no_einvoice = eligibility.missing(business, client, invoice) if invoice.kind != ESTIMATE else ()
     qr_codes = tuple(_qr_view(fmt, qr, qr_cache) for qr in entry.ways.qr_codes) if entry.ways else ()
     bank, buttons = bank_and_buttons(entry.ways, fmt)
 
@@ -611,7 +611,7 @@ def _summary(fmt: Formatter, entry: InvoiceEntry, today: datetime.date) -> Summa
     if entry.invoice.kind == ESTIMATE:
         return _estimate_summary(fmt, entry)
     if entry.invoice.kind == CREDIT_NOTE:
-        detail = fmt.gettext("Taken off the balance of invoice {number}.", number=entry.invoice.corrects)
+        detail = fmt.label("credited_against", number=entry.invoice.corrects)
         if figures.status == VOID:
             detail = fmt.gettext("This credit note has been voided: it credits nothing.")
         return Summary(fmt.gettext("Amount credited"), fmt.money(-figures.credited, currency), detail, False)

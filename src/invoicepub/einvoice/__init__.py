@@ -7,7 +7,7 @@ the files this package lists.
 
 from __future__ import annotations
 
-from ..model import INVOICE
+from ..model import CREDIT_NOTE, ESTIMATE
 from ..site import InvoiceEntry, Site
 from .content import EInvoice, einvoice
 from .eligibility import missing
@@ -19,17 +19,17 @@ UBL_FILE = "invoice.xml"
 def content_of(site: Site, entry: InvoiceEntry) -> EInvoice | None:
     """What the e-invoice of ``entry`` says, or None when it has none (see ``eligibility.missing``)."""
     business = site.ledger.business
-    # An estimate has no e-invoice; a credit note's is a UBL CreditNote (SPEC §9), not written yet.
-    if entry.invoice.kind != INVOICE:
+    if entry.invoice.kind == ESTIMATE:  # an estimate is not a tax document: it has no e-invoice
         return None
     if not entry.invoice.published or missing(business, entry.client, entry.invoice):
         return None
     account = entry.ways.account if entry.ways is not None else None
-    return einvoice(business, entry.client, entry.invoice, entry.figures, account)
+    corrected = site.entry(entry.invoice.corrects).invoice if entry.invoice.kind == CREDIT_NOTE else None
+    return einvoice(business, entry.client, entry.invoice, entry.figures, account, corrected)
 
 
 def einvoice_files(site: Site) -> list[tuple[str, bytes]]:
-    """The UBL file of every published invoice that has an e-invoice, as (path from the site root, content)."""
+    """The UBL file of every published invoice and credit note that has an e-invoice, as (path from the site root, content)."""
     files = []
     for entry in site.published:
         content = content_of(site, entry)

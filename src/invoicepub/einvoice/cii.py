@@ -2,6 +2,8 @@
 
 The same ``EInvoice`` record as the UBL file, in the syntax that a Factur-X PDF embeds as
 ``factur-x.xml``. Written with lxml; element order follows the Factur-X EN 16931 schema.
+A credit note is the same document with type code 381 and the invoice it corrects
+(``InvoiceReferencedDocument``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from lxml import etree
 
 from .. import tax
 from ..money import plain
-from .content import CUSTOMIZATION, DISCOUNT_REASON, INVOICE, Allowance, EInvoice, Party, decimal_text, percent, price_text
+from .content import CUSTOMIZATION, DISCOUNT_REASON, Allowance, EInvoice, Party, decimal_text, percent, price_text
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -40,10 +42,10 @@ def _document(invoice: EInvoice) -> etree._Element:
     _ram(_ram(context, "GuidelineSpecifiedDocumentContextParameter"), "ID", CUSTOMIZATION)
     document = etree.SubElement(root, f"{{{RSM}}}ExchangedDocument")
     _ram(document, "ID", invoice.number)
-    _ram(document, "TypeCode", INVOICE)
+    _ram(document, "TypeCode", invoice.type_code)
     _date(_ram(document, "IssueDateTime"), invoice.issued)
-    if invoice.note:
-        _ram(_ram(document, "IncludedNote"), "Content", invoice.note)
+    for note in invoice.notes:
+        _ram(_ram(document, "IncludedNote"), "Content", note)
 
     transaction = etree.SubElement(root, f"{{{RSM}}}SupplyChainTradeTransaction")
     for line in invoice.lines:
@@ -94,7 +96,12 @@ def _document(invoice: EInvoice) -> etree._Element:
             _ram(element, "RateApplicablePercent", decimal_text(percent(group.rate)))
     for allowance in invoice.allowances:
         _allowance(_ram(settlement, "SpecifiedTradeAllowanceCharge"), allowance, amount, header=True)
-    _date(_ram(_ram(settlement, "SpecifiedTradePaymentTerms"), "DueDateDateTime"), invoice.due)
+    if invoice.payment_terms or invoice.due is not None:
+        terms = _ram(settlement, "SpecifiedTradePaymentTerms")
+        if invoice.payment_terms:
+            _ram(terms, "Description", invoice.payment_terms)
+        if invoice.due is not None:
+            _date(_ram(terms, "DueDateDateTime"), invoice.due)
     totals = _ram(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation")
     amount(totals, "LineTotalAmount", invoice.line_total)
     if invoice.allowances:
@@ -104,6 +111,10 @@ def _document(invoice: EInvoice) -> etree._Element:
     amount(totals, "GrandTotalAmount", invoice.tax_inclusive)
     amount(totals, "TotalPrepaidAmount", invoice.prepaid)
     amount(totals, "DuePayableAmount", invoice.payable)
+    if invoice.corrects is not None:
+        reference = _ram(settlement, "InvoiceReferencedDocument")
+        _ram(reference, "IssuerAssignedID", invoice.corrects.number)
+        _date(_ram(reference, "FormattedIssueDateTime"), invoice.corrects.issued, QDT)
     return root
 
 
@@ -149,8 +160,9 @@ def _indicator(element: etree._Element, value: bool) -> None:
     etree.SubElement(element, f"{{{UDT}}}Indicator").text = "true" if value else "false"
 
 
-def _date(element: etree._Element, date: datetime.date) -> None:
-    etree.SubElement(element, f"{{{UDT}}}DateTimeString", format="102").text = date.strftime("%Y%m%d")
+def _date(element: etree._Element, date: datetime.date, namespace: str = UDT) -> None:
+    """A date as CII writes it: 20261116 (format 102), in the data type's namespace (udt, or qdt where the schema says)."""
+    etree.SubElement(element, f"{{{namespace}}}DateTimeString", format="102").text = date.strftime("%Y%m%d")
 
 
 def _ram(parent: etree._Element, name: str, text: str | None = None, **attributes: str) -> etree._Element:

@@ -17,6 +17,13 @@ How our figures meet EN 16931's arithmetic (the CEN rules check each identity):
   (BR-S-08 and its siblings), VAT = the group's tax (BR-CO-17 tolerates ±1; we are exact).
 - tax exclusive (BT-109) = taxable base, VAT (BT-110) = tax, inclusive (BT-112) = total,
   prepaid (BT-113) = paid, payable (BT-115) = total − paid = balance (no withholding here).
+
+A credit note (type 381) is its own document with its page's figures as positive amounts (the
+type code says which way they go): it names the invoice it corrects (BG-3), says why in a note (BT-22), and in place
+of a due date and a payment means it states what happens to its amount, as the page does:
+"Taken off the balance of invoice 2026-003." (payment terms, BT-20; BR-CO-25 asks for terms or
+a due date when the amount is positive). Nothing is paid on it, so its payable amount is its
+total.
 """
 
 from __future__ import annotations
@@ -28,12 +35,13 @@ from decimal import Decimal
 from .. import tax
 from ..figures import InvoiceFigures, LineFigures
 from ..i18n import formatter
-from ..model import Business, Client, Invoice
+from ..model import CREDIT_NOTE, Business, Client, Invoice
 from ..money import fits_minor_units, plain, round_money
 from ..payments.ways import BankAccount
 from .units import unit_code
 
 INVOICE = "380"  # UNTDID 1001 commercial invoice
+CREDIT_NOTE_TYPE = "381"  # UNTDID 1001 credit note
 CUSTOMIZATION = "urn:cen.eu:en16931:2017"
 DISCOUNT_REASON = "95"  # UNCL5189 "Discount"
 # SPEC §9: payment means 58 (SEPA credit transfer) with the IBAN, for every currency. For a CHF
@@ -93,14 +101,23 @@ class PaymentMeans:
 
 
 @dataclass(frozen=True)
+class Reference:
+    number: str  # BT-25: the corrected invoice's number
+    issued: datetime.date  # BT-26
+
+
+@dataclass(frozen=True)
 class EInvoice:
+    type_code: str  # BT-3: INVOICE or CREDIT_NOTE_TYPE
     number: str
     issued: datetime.date
-    due: datetime.date
+    due: datetime.date | None  # BT-9; a credit note has none
+    corrects: Reference | None  # BG-3: the invoice a credit note corrects
+    payment_terms: str | None  # BT-20: what happens to a credit note's amount
     delivered: datetime.date  # BT-72: the issue date (no other date of supply is written)
     deliver_to_country: str | None  # BT-80, for an intra-community supply (BR-IC-12)
     currency: str
-    note: str | None
+    notes: tuple[str, ...]  # BT-22: a credit note's reason, then the document's notes
     seller: Party
     buyer: Party
     payment: PaymentMeans | None  # None when nothing is left to pay
@@ -132,8 +149,20 @@ def price_text(value: Decimal, currency: str) -> str:
     return plain(value, currency) if fits_minor_units(value, currency) else f"{value:f}"
 
 
-def einvoice(business: Business, client: Client, invoice: Invoice, figures: InvoiceFigures, account: BankAccount | None) -> EInvoice:
-    """The e-invoice of an eligible invoice (see ``eligibility``); ``account`` is the one the page quotes."""
+def einvoice(
+    business: Business,
+    client: Client,
+    invoice: Invoice,
+    figures: InvoiceFigures,
+    account: BankAccount | None,
+    corrected: Invoice | None = None,
+) -> EInvoice:
+    """The e-invoice of an eligible invoice or credit note (see ``eligibility``).
+
+    ``account`` is the one the page quotes; ``corrected`` is the invoice a credit note corrects.
+    """
+    credit_note = invoice.kind == CREDIT_NOTE
+    assert credit_note == (corrected is not None), "a credit note, and only a credit note, names the invoice it corrects"
     assert not figures.withholding, "EN 16931 has no place for withholding: see eligibility"
     currency = invoice.currency
     not_subject = any(item.tax_category == tax.NOT_SUBJECT for item in invoice.items)
@@ -159,16 +188,19 @@ def einvoice(business: Business, client: Client, invoice: Invoice, figures: Invo
     )
     intra_community = any(group.category == tax.INTRA_COMMUNITY for group in figures.tax_groups)
     return EInvoice(
+        type_code=CREDIT_NOTE_TYPE if credit_note else INVOICE,
         number=invoice.number,
         issued=invoice.issued,
-        due=invoice.due,
+        due=None if credit_note else invoice.due,
+        corrects=Reference(corrected.number, corrected.issued) if corrected is not None else None,
+        payment_terms=fmt.label("credited_against", number=corrected.number) if corrected is not None else None,
         delivered=invoice.issued,
         deliver_to_country=client.country if intra_community else None,
         currency=currency,
-        note=invoice.notes,
+        notes=tuple(note for note in (invoice.reason, invoice.notes) if note),
         seller=_party(business.legal_name or business.name, business.name, business.tax_id, business.address, business.country, not_subject),
         buyer=_party(client.name, None, client.tax_id, client.address, client.country, not_subject),
-        payment=_payment(account) if figures.is_open and figures.balance > 0 else None,
+        payment=_payment(account) if not credit_note and figures.is_open and figures.balance > 0 else None,
         allowances=allowances,
         breakdown=breakdown,
         lines=tuple(_line(index, line, currency) for index, line in enumerate(figures.lines, start=1)),
@@ -178,7 +210,7 @@ def einvoice(business: Business, client: Client, invoice: Invoice, figures: Invo
         tax=figures.tax,
         tax_inclusive=figures.total,
         prepaid=figures.paid,
-        payable=figures.amount_due - figures.paid,  # its credit notes are their own documents (SPEC §9)
+        payable=figures.amount_due - figures.paid,  # its credit notes are their own documents (SPEC §9); a credit note's: its total
     )
 
 

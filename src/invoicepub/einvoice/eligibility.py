@@ -23,7 +23,7 @@ NOT_SUBJECT_MIXED = "not_subject_mixed"
 
 # Each reason in a sentence for `invoices check` (the page says it with the label "no_einvoice.<reason>").
 EXPLANATIONS = {
-    VOID: "the invoice is void",
+    VOID: "it is void",
     WITHHOLDING: "it has income tax withheld, which EN 16931 has no place for",
     SELLER_TAX_ID: "business.yml has no tax_id written as a VAT number with its country prefix (such as ESB98765432)",
     SELLER_COUNTRY: "business.yml has no country",

@@ -1,33 +1,53 @@
-"""The e-invoice as a UBL 2.1 ``Invoice`` (EN 16931, CustomizationID ``urn:cen.eu:en16931:2017``).
+"""The e-invoice as a UBL 2.1 ``Invoice`` or ``CreditNote`` (EN 16931, CustomizationID ``urn:cen.eu:en16931:2017``).
 
 Written with lxml from an ``EInvoice`` record (``content.py``); element order follows the
-UBL 2.1 schema. Published beside the invoice page as ``invoice.xml``.
+UBL 2.1 schemas. Published beside the document's page as ``invoice.xml``.
+
+The two documents differ in a few names (``InvoiceLine``/``CreditNoteLine``,
+``InvoicedQuantity``/``CreditedQuantity``, the type code's element) and in the due date: an
+``Invoice`` has ``cbc:DueDate``; a ``CreditNote`` has none (the credit note states payment
+terms instead, see ``content.py``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from lxml import etree
 
 from .. import tax
 from ..money import plain
-from .content import CUSTOMIZATION, DISCOUNT_REASON, INVOICE, Allowance, EInvoice, Party, decimal_text, percent, price_text
+from .content import CREDIT_NOTE_TYPE, CUSTOMIZATION, DISCOUNT_REASON, Allowance, EInvoice, Party, decimal_text, percent, price_text
 
-NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-NSMAP = {None: NS, "cac": CAC, "cbc": CBC}
 VAT = "VAT"
 
 
+@dataclass(frozen=True)
+class _Names:
+    namespace: str
+    root: str
+    type_code: str
+    line: str
+    quantity: str
+
+
+_INVOICE = _Names(INVOICE_NS, "Invoice", "InvoiceTypeCode", "InvoiceLine", "InvoicedQuantity")
+_CREDIT_NOTE = _Names(CREDIT_NOTE_NS, "CreditNote", "CreditNoteTypeCode", "CreditNoteLine", "CreditedQuantity")
+
+
 def ubl_invoice(invoice: EInvoice) -> bytes:
-    """The UBL 2.1 Invoice, UTF-8 with an XML declaration."""
+    """The UBL 2.1 Invoice (or CreditNote), UTF-8 with an XML declaration."""
     return etree.tostring(_document(invoice), xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _document(invoice: EInvoice) -> etree._Element:
-    root = etree.Element(f"{{{NS}}}Invoice", nsmap=NSMAP)
+    names = _CREDIT_NOTE if invoice.type_code == CREDIT_NOTE_TYPE else _INVOICE
+    root = etree.Element(f"{{{names.namespace}}}{names.root}", nsmap={None: names.namespace, "cac": CAC, "cbc": CBC})
     currency = invoice.currency
 
     def amount(parent: etree._Element, name: str, value: Decimal) -> None:
@@ -36,11 +56,16 @@ def _document(invoice: EInvoice) -> etree._Element:
     _cbc(root, "CustomizationID", CUSTOMIZATION)
     _cbc(root, "ID", invoice.number)
     _cbc(root, "IssueDate", invoice.issued.isoformat())
-    _cbc(root, "DueDate", invoice.due.isoformat())
-    _cbc(root, "InvoiceTypeCode", INVOICE)
-    if invoice.note:
-        _cbc(root, "Note", invoice.note)
+    if invoice.due is not None:
+        _cbc(root, "DueDate", invoice.due.isoformat())
+    _cbc(root, names.type_code, invoice.type_code)
+    for note in invoice.notes:
+        _cbc(root, "Note", note)
     _cbc(root, "DocumentCurrencyCode", currency)
+    if invoice.corrects is not None:
+        reference = _cac(_cac(root, "BillingReference"), "InvoiceDocumentReference")
+        _cbc(reference, "ID", invoice.corrects.number)
+        _cbc(reference, "IssueDate", invoice.corrects.issued.isoformat())
     _party(_cac(root, "AccountingSupplierParty"), invoice.seller)
     _party(_cac(root, "AccountingCustomerParty"), invoice.buyer)
 
@@ -59,6 +84,8 @@ def _document(invoice: EInvoice) -> etree._Element:
         _cbc(account, "Name", invoice.payment.holder)
         if invoice.payment.bic:
             _cbc(_cac(account, "FinancialInstitutionBranch"), "ID", invoice.payment.bic)
+    if invoice.payment_terms:
+        _cbc(_cac(root, "PaymentTerms"), "Note", invoice.payment_terms)
 
     for allowance in invoice.allowances:
         _allowance(_cac(root, "AllowanceCharge"), allowance, amount, "TaxCategory")
@@ -86,9 +113,9 @@ def _document(invoice: EInvoice) -> etree._Element:
     amount(totals, "PayableAmount", invoice.payable)
 
     for line in invoice.lines:
-        element = _cac(root, "InvoiceLine")
+        element = _cac(root, names.line)
         _cbc(element, "ID", line.id)
-        _cbc(element, "InvoicedQuantity", decimal_text(line.quantity), unitCode=line.unit_code)
+        _cbc(element, names.quantity, decimal_text(line.quantity), unitCode=line.unit_code)
         amount(element, "LineExtensionAmount", line.net)
         if line.allowance is not None:
             _allowance(_cac(element, "AllowanceCharge"), line.allowance, amount, None)
