@@ -179,7 +179,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
                 target.write_bytes(_pdf_cache.pdf(request))
         finally:
             _pdf_cache.close()
-        if not _problems:
+        # A build without PDFs (INVOICES_NO_PDF) used none: it must not empty the cache of the next one.
+        if _pdf_files and not _problems:
             _pdf_cache.prune()
 
 

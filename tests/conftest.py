@@ -48,12 +48,12 @@ def environment(secret: str | None = SECRET, today: str = TODAY, **extra: str) -
     return env
 
 
-def mkdocs_build(root: Path, *args: str, secret: str | None = SECRET, today: str = TODAY) -> subprocess.CompletedProcess:
-    """Run the real ``mkdocs build`` in ``root``; the site goes to ``root/site``."""
+def mkdocs_build(root: Path, *args: str, secret: str | None = SECRET, today: str = TODAY, **extra: str) -> subprocess.CompletedProcess:
+    """Run the real ``mkdocs build`` in ``root``; the site goes to ``root/site``. ``extra``: more environment."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", *args],
         cwd=root,
-        env=environment(secret, today),
+        env=environment(secret, today, **extra),
         capture_output=True,
         text=True,
         timeout=300,
