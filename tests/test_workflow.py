@@ -101,6 +101,47 @@ def test_publish_checks_builds_audits_then_uploads_and_deploy_needs_the_build(pu
     assert [step.get("uses", "").split("@")[0] for step in deploy["steps"]] == ["actions/deploy-pages"]
 
 
+PDF_PACKAGES = ["fonts-dejavu-core", "fonts-liberation", "libpangoft2-1.0-0", "libharfbuzz-subset0"]
+
+
+def _run_fonts_step(publish: dict, tmp_path: Path, shims: dict[str, str]) -> list[str]:
+    """The publish job's font step with ``shims`` (command → bash body) first on PATH; returns what it ran with sudo."""
+    (step,) = [step for step in steps(publish, "build") if "fonts" in step.get("name", "").lower()]
+    folder = tmp_path / "bin"
+    folder.mkdir(parents=True)
+    log = tmp_path / "sudo.log"
+    shims = {"sudo": f'echo "$*" >> {log}', **shims}
+    for name, body in shims.items():
+        (folder / name).write_text(f"#!/bin/bash\n{body}\n", encoding="utf-8")
+        (folder / name).chmod(0o755)
+    path = os.pathsep.join([str(folder), "/usr/sbin", "/usr/bin", "/sbin", "/bin"])
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], env={"PATH": path, "LANG": "C.UTF-8"}, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+
+
+def test_the_pdf_step_installs_the_fonts_and_libraries_a_runner_lacks(publish, tmp_path):
+    # A runner with no fonts and no Pango: fc-list and ldconfig list nothing; sudo records its commands.
+    ran = _run_fonts_step(publish, tmp_path / "bare", {"fc-list": "exit 0", "ldconfig": "exit 0"})
+    assert ran == ["apt-get update -qq", f"apt-get install -y -qq --no-install-recommends {' '.join(PDF_PACKAGES)}"]
+
+
+def test_the_pdf_step_installs_nothing_where_all_is_there(publish, tmp_path):
+    # This machine (and CI's, which .ci/run gives the same packages) has them: nothing to install.
+    if shutil.which("fc-list") is None and not CI:
+        pytest.skip("fontconfig is not installed here")
+    assert _run_fonts_step(publish, tmp_path, {}) == []
+
+
+@pytest.mark.parametrize("package", PDF_PACKAGES)
+def test_each_package_the_pdf_step_may_install_is_in_the_archive(package):
+    # The same names on Debian and Ubuntu: .ci/run installs them from Debian's archive.
+    if shutil.which("apt-cache") is None and not CI:
+        pytest.skip("no apt here")
+    result = subprocess.run(["apt-cache", "show", "--no-all-versions", package], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and f"Package: {package}" in result.stdout, result.stderr
+
+
 def test_reminders_push_with_a_rebase_and_a_bounded_retry(remind):
     record = next(step for step in steps(remind, "remind") if "reminders-sent.yml" in step.get("run", ""))
     assert record["if"] == "always()"
