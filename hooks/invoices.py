@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page
 
 from invoicepub import calendar, einvoice, i18n, paper
 from invoicepub.load import INVOICES_DIR
-from invoicepub.pdf import PdfCache, PdfRequest, Theme
+from invoicepub.pdf import PdfCache, Theme
 from invoicepub.problems import InvoiceError
 from invoicepub.qr import QrCache
 from invoicepub.site import ClientEntry, InvoiceEntry, Site, load_site_from_environment
@@ -40,7 +40,7 @@ _qr_cache: QrCache | None = None
 QR_CACHE_DIR = ".cache/invoices/qr"
 # PDFs by content, likewise, and the PDFs this build writes beside their pages.
 _pdf_cache: PdfCache | None = None
-_pdf_files: list[tuple[str, PdfRequest]] = []
+_pdf_files: list[tuple[str, paper.PdfJob]] = []
 PDF_CACHE_DIR = ".cache/invoices/pdf"
 # Set to 1 to build without PDFs: a quicker preview, and the benchmark's "without files".
 NO_PDF_VARIABLE = "INVOICES_NO_PDF"
@@ -129,11 +129,12 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
     # functions in each page's context (on_page_context); a page without one, in the site's.
     i18n.enable_gettext(env)
     env.globals.update(i18n.template_gettext(_site_language(config)))
-    # PDFs (SPEC §9), drawn in worker processes from the page templates while the pages are built.
+    # PDFs (SPEC §9), named by their inputs; those not cached are drawn in worker processes
+    # from the page templates while the pages are built.
     _pdf_files.clear()
     if _site is not None and custom_dir is not None and os.environ.get(NO_PDF_VARIABLE) != "1":
-        _pdf_files.extend(paper.pdf_requests(_site, _qr_cache, Theme.of(custom_dir)))
-        _pdf_cache.prepare(request for _, request in _pdf_files)
+        _pdf_files.extend(paper.pdf_jobs(_site, _qr_cache, Theme.of(custom_dir)))
+        _pdf_cache.prepare(job for _, job in _pdf_files)
     return env
 
 
@@ -173,10 +174,10 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     # Each PDF beside its page, as the last step: the pages were built while the workers drew.
     if _pdf_cache is not None:
         try:
-            for path, request in _pdf_files:
+            for path, job in _pdf_files:
                 target = Path(config.site_dir) / path
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(_pdf_cache.pdf(request))
+                _pdf_cache.place(job, target)  # a hard link to the cached file where it can
         finally:
             _pdf_cache.close()
         # A build without PDFs (INVOICES_NO_PDF) used none: it must not empty the cache of the next one.

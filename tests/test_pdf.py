@@ -12,6 +12,7 @@ writes each PDF beside its page. Expected amounts are worked out by hand from th
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import re
 import shutil
@@ -28,6 +29,7 @@ from conftest import REPO, SECRET, copy_site, mkdocs_build, write_files
 from invoicepub import paper, pdf
 from invoicepub.i18n import formatter
 from invoicepub.model import CREDIT_NOTE, ESTIMATE
+from invoicepub.cache import ContentCache
 from invoicepub.pdf import PdfCache, Theme
 from invoicepub.qr import QrCache
 from invoicepub.site import load_site
@@ -261,6 +263,8 @@ def test_the_build_writes_each_pdf_beside_its_page_and_links_it(built_sample):
     site = load_site(built_sample, secret=SECRET, today=TODAY)
     for entry in site.published:
         assert (built_sample / "site" / entry.folder / "document.pdf").is_file(), entry.invoice.number
+        # A hard link to the cached file: a rebuild places 1,000 PDFs without copying their bytes.
+        assert (built_sample / "site" / entry.folder / "document.pdf").stat().st_nlink == 2, entry.invoice.number
     entry = site.entry("2026-003")
     built = (built_sample / "site" / entry.folder / "document.pdf").read_bytes()
     assert built == pdf.render(paper.pdf_request(site, entry, QrCache(None), Theme.of(built_sample / "overrides")))
@@ -292,3 +296,93 @@ def test_a_build_without_pdfs_keeps_the_pdf_cache_for_the_next_build(built_sampl
     assert result.returncode == 0, result.stderr
     assert {path.name: path.stat().st_mtime_ns for path in cache.iterdir()} == before
     assert len(list((root / "site").rglob("document.pdf"))) == len(before)
+
+
+# --- a PDF named by its inputs: a rebuild builds no view for an unchanged document -----------
+
+# Each change is one input of some document's PDF: its business, client, lines, payments, the
+# credit note of an invoice, the invoice a credit note corrects, the link secret's paths.
+CHANGES = [
+    ("invoices/business.yml", "name: Estudio Lumen", "name: Estudio Lumen Nou"),
+    ("invoices/clients/harbour-finch.yml", "14 Merrion Square", "15 Merrion Square"),
+    ("invoices/2026/2026-003.yml", "quantity: 64", "quantity: 65"),
+    ("invoices/2026/2026-003.yml", "amount: 1000.00", "amount: 1000.01"),
+    ("invoices/2026/2026-003.yml", "issued: 2026-10-20", "issued: 2026-10-21"),
+    ("invoices/2026/R-2026-001.yml", "unit_price: 140.00", "unit_price: 141.00"),
+    ("invoices/2026/R-2026-001.yml", "reason: One of the six", "reason: One of six"),
+]
+
+
+def jobs_and_requests(root: Path, secret: str = SECRET, today: datetime.date = TODAY) -> dict[str, tuple[str, str]]:
+    """Per published document: its job's key (inputs) and its request's key (the content drawn)."""
+    site = load_site(root, secret=secret, today=today)
+    jobs = paper.pdf_jobs(site, QrCache(None), Theme.of(root / "overrides"))
+    return {job.entry.invoice.number: (job.key, job.request().key) for _, job in jobs}
+
+
+@pytest.fixture(scope="module")
+def before(tmp_path_factory):
+    root = copy_site(tmp_path_factory.mktemp("jobs"))
+    return root, jobs_and_requests(root)
+
+
+@pytest.mark.parametrize("path, old, new", CHANGES)
+def test_a_job_is_renamed_whenever_what_its_pdf_shows_changes(before, tmp_path, path, old, new):
+    root, keys = before
+    changed = copy_site(tmp_path / "site")
+    target = changed / path
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    after = jobs_and_requests(changed)
+    drawn_anew = {number for number in keys if after[number][1] != keys[number][1]}
+    renamed = {number for number in keys if after[number][0] != keys[number][0]}
+    assert drawn_anew, "the change should change some PDF"
+    assert drawn_anew <= renamed  # never an old PDF under an unchanged name
+    assert renamed - drawn_anew <= {"R-2026-001", "2026-003"}  # and only linked documents besides
+
+
+def test_a_job_keeps_its_name_across_build_days_and_changes_with_the_link_secret(before):
+    root, keys = before
+    later = jobs_and_requests(root, today=datetime.date(2027, 6, 1))
+    assert later == keys  # a daily rebuild draws nothing
+    other = jobs_and_requests(root, secret="another-secret-of-at-least-32-characters")
+    # The links to related documents in a PDF carry the secret's paths: those PDFs are renamed.
+    assert other["R-2026-001"][0] != keys["R-2026-001"][0] and other["R-2026-001"][1] != keys["R-2026-001"][1]
+
+
+def test_a_build_draws_only_from_jobs_not_cached(tmp_path, monkeypatch):
+    root = copy_site(tmp_path / "site")
+    site = load_site(root, secret=SECRET, today=TODAY)
+    jobs = [job for _, job in paper.pdf_jobs(site, QrCache(None), Theme.of(root / "overrides"))][:2]
+    cache = PdfCache(tmp_path / "cache")
+    for job in jobs:
+        cache.pdf(job)
+    built = []
+    monkeypatch.setattr(paper, "pdf_request", lambda *args: built.append(args) or pytest.fail("a view was built"))
+    warm = PdfCache(tmp_path / "cache")
+    warm.prepare(jobs)
+    assert [warm.pdf(job) for job in jobs] and built == []
+
+
+class _Text:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.key = hashlib.sha256(text.encode()).hexdigest()
+
+
+def _shout(request: _Text) -> str:
+    return request.text.upper()
+
+
+def test_placing_a_cached_file_links_it_and_never_writes_through_the_link(tmp_path):
+    cache = ContentCache(tmp_path / "cache", _shout, suffix=".txt", binary=False, parallel_threshold=100)
+    (tmp_path / "site").mkdir()
+    target = tmp_path / "site" / "a.txt"
+    cache.place(_Text("one"), target)
+    cached = tmp_path / "cache" / f"{_Text('one').key}.txt"
+    assert target.read_text() == "ONE" and target.stat().st_ino == cached.stat().st_ino  # linked, not copied
+    cache.place(_Text("two"), target)  # the same place, another content: the link is replaced, not written through
+    assert target.read_text() == "TWO" and cached.read_text() == "ONE"
+    ContentCache(None, _shout, suffix=".txt", binary=False, parallel_threshold=100).place(_Text("three"), target)
+    assert target.read_text() == "THREE" and cached.read_text() == "ONE"  # no cache folder: written

@@ -13,7 +13,7 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Generic, Iterable, Protocol, TypeVar, Union
+from typing import Any, Callable, Generic, Iterable, Protocol, TypeVar, Union
 
 
 class Request(Protocol):
@@ -29,11 +29,23 @@ class ContentCache(Generic[R, V]):
     """Results of ``make`` by their request's key, in memory and (when given a folder) on disk.
 
     ``make`` must be a module-level function: worker processes are spawned and import it.
+    ``resolve`` turns a request into what ``make`` takes, in this process and only for a result
+    not cached yet: a request named by its inputs builds its costly content only when needed.
     """
 
-    def __init__(self, folder: Path | None, make: Callable[[R], V], *, suffix: str, binary: bool, parallel_threshold: int) -> None:
+    def __init__(
+        self,
+        folder: Path | None,
+        make: Callable[[Any], V],
+        *,
+        suffix: str,
+        binary: bool,
+        parallel_threshold: int,
+        resolve: Callable[[R], Any] = lambda request: request,
+    ) -> None:
         self.folder = Path(folder) if folder else None
         self.make = make
+        self.resolve = resolve
         self.suffix = suffix
         self.binary = binary
         # Below this many missing results, starting worker processes costs more than it saves.
@@ -54,10 +66,30 @@ class ContentCache(Generic[R, V]):
         if result is None:
             result = self._read(key)
             if result is None:
-                result = self.make(request)
+                result = self.make(self.resolve(request))
                 self._write(key, result)
             self._memory[key] = result
         return result
+
+    def place(self, request: R, target: Path) -> None:
+        """Put the result of ``request`` at ``target``: a hard link to the cached file where the
+        file system allows it (nothing copied), else the bytes written.
+
+        ``target`` is removed first, so a file linked by an earlier build is never written
+        through; cached files are only ever replaced whole (``_write``), never changed in place.
+        """
+        result = self.get(request)
+        target.unlink(missing_ok=True)
+        if self.folder is not None:
+            try:
+                os.link(self.folder / f"{request.key}{self.suffix}", target)
+                return
+            except OSError:  # another file system, a read-only or missing cache file: write it
+                pass
+        if isinstance(result, bytes):
+            target.write_bytes(result)
+        else:
+            target.write_text(result, encoding="utf-8")
 
     def prepare(self, requests: Iterable[R]) -> None:
         """Start making every result not cached yet, in worker processes when there are many.
@@ -77,13 +109,13 @@ class ContentCache(Generic[R, V]):
                 missing[key] = request
         if len(missing) < self.parallel_threshold or (os.cpu_count() or 1) < 2:
             for key, request in missing.items():
-                self._store(key, self.make(request))
+                self._store(key, self.make(self.resolve(request)))
             return
         if self._pool is None:
             # "spawn": the build may run inside `mkdocs serve`, whose threads must not be forked.
             self._pool = ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn"))
         for key, request in missing.items():
-            self._pending[key] = self._pool.submit(self.make, request)
+            self._pending[key] = self._pool.submit(self.make, self.resolve(request))
 
     def close(self) -> None:
         """Wait for the results still under way, keep them, and stop the worker processes.

@@ -134,10 +134,18 @@ def format_money(amount: Decimal, currency: str, locale: Locale | str, least: in
 
     See ``Formatter.money``: CLDR currency spacing, U+2212 for negatives, no negative zero.
     """
-    locale = Locale.parse(locale)
     digits = minor_units(currency)
     least = digits if least is None else least
     most = least if most is None else most
+    # Decimal("1.5") and Decimal("1.50") are one key: with the decimals fixed they read the same.
+    return _format_money(amount, currency, str(locale), least, most)
+
+
+@lru_cache(maxsize=65536)
+def _format_money(amount: Decimal, currency: str, locale_id: str, least: int, most: int) -> str:
+    """``format_money`` once per value: a page and its PDF, and the rows of a page, repeat amounts,
+    and Babel's formatting costs tens of microseconds (it looks up the currency's plural name each time)."""
+    locale = Locale.parse(locale_id)
     pattern: NumberPattern = copy.copy(locale.currency_formats["standard"])
     pattern.frac_prec = (least, most)
     if amount.quantize(Decimal(1).scaleb(-most)) == 0:

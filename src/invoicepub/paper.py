@@ -6,18 +6,29 @@ date and the dates of the payments and credit notes it records) rather than the 
 day: "Due (as of 3 March 2026)", never "overdue" because the build ran later. The figures
 are those of §2, computed by the same ``figures.compute`` for that date; the embedded
 Factur-X XML is read from them too.
+
+A build names each PDF by its inputs (``PdfJob``): the documents it shows, this package's code
+and catalogs, the installed libraries, the fonts and the theme. Only a PDF whose name is not
+in the cache has its view and XML built and is drawn, so a daily rebuild with nothing changed
+builds no view for its PDFs at all. The drawn bytes are still those of the ``PdfRequest``: a
+job's name changes whenever anything its request is built from changes.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import replace
+import hashlib
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib.metadata import distributions
+from pathlib import Path
 
 from . import einvoice
 from .einvoice.cii import cii_invoice
 from .figures import compute
 from .payments.ways import ways_to_pay
-from .pdf import DOCUMENT_FILE, PdfRequest, Theme
+from .model import CREDIT_NOTE, INVOICE
+from .pdf import DOCUMENT_FILE, PdfRequest, Theme, drawing_fingerprint
 from .qr import QrCache
 from .site import InvoiceEntry, Site
 from .views import DOCUMENT_TEMPLATES, InvoicePage, invoice_page
@@ -60,9 +71,72 @@ def pdf_request(site: Site, entry: InvoiceEntry, qr_cache: QrCache, theme: Theme
     )
 
 
-def pdf_requests(site: Site, qr_cache: QrCache, theme: Theme) -> list[tuple[str, PdfRequest]]:
-    """The PDF of every published document, as (path from the site root, request)."""
-    return [(f"{entry.folder}/{DOCUMENT_FILE}", pdf_request(site, entry, qr_cache, theme)) for entry in site.published]
+class PdfJob:
+    """One document's PDF named by its inputs; its ``PdfRequest`` is built only when asked for."""
+
+    def __init__(self, site: Site, entry: InvoiceEntry, related: tuple[InvoiceEntry, ...], qr_cache: QrCache, theme: Theme) -> None:
+        self.site, self.entry, self.qr_cache, self.theme = site, entry, qr_cache, theme
+        self.key = _inputs_key(site, entry, related, theme)
+
+    def request(self) -> PdfRequest:
+        return pdf_request(self.site, self.entry, self.qr_cache, self.theme)
+
+
+def pdf_jobs(site: Site, qr_cache: QrCache, theme: Theme) -> list[tuple[str, PdfJob]]:
+    """The PDF of every published document, as (path from the site root, job)."""
+    related = _related(site)
+    return [
+        (f"{entry.folder}/{DOCUMENT_FILE}", PdfJob(site, entry, related.get(entry.invoice.number, ()), qr_cache, theme))
+        for entry in site.published
+    ]
+
+
+def _related(site: Site) -> dict[str, tuple[InvoiceEntry, ...]]:
+    """Per document number, the documents linked to it either way: the invoice a credit note
+    corrects and its credit notes, the estimate an invoice follows from and that invoice."""
+    links: dict[str, list[InvoiceEntry]] = {}
+    by_number = {entry.invoice.number: entry for entry in site.entries}
+    for entry in site.entries:
+        named = entry.invoice.corrects if entry.invoice.kind == CREDIT_NOTE else entry.invoice.estimate if entry.invoice.kind == INVOICE else None
+        if named and named in by_number:
+            links.setdefault(entry.invoice.number, []).append(by_number[named])
+            links.setdefault(named, []).append(entry)
+    return {number: tuple(found) for number, found in links.items()}
+
+
+def _inputs_key(site: Site, entry: InvoiceEntry, related: tuple[InvoiceEntry, ...], theme: Theme) -> str:
+    """A hash of everything the PDF of ``entry`` is built from (see the module's docstring)."""
+    inputs = (
+        document_date(entry),
+        site.preview,
+        site.ledger.business,
+        entry.client,
+        entry.invoice,
+        entry.path,
+        entry.uri,
+        entry.figures.credits,
+        tuple((other.invoice, other.client, other.path, other.uri) for other in related),
+    )
+    digest = hashlib.sha256()
+    for part in ("pdf-job-1", _code_fingerprint(), _libraries(), drawing_fingerprint(), theme.fingerprint, repr(inputs)):
+        digest.update(part.encode("utf-8") + b"\x1f")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _code_fingerprint() -> str:
+    """This package's files (code, catalogs, templates): a new version of any draws new PDFs."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _libraries() -> str:
+    """Every installed distribution and its version (Babel's data, segno, qrbill, WeasyPrint…)."""
+    return "\n".join(sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in distributions()))
 
 
 def _printed_view(printed_site: Site, printed_entry: InvoiceEntry, qr_cache: QrCache) -> InvoicePage:

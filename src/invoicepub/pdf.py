@@ -80,9 +80,7 @@ class PdfRequest:
     def key(self) -> str:
         digest = hashlib.sha256()
         for part in (
-            RENDERING_VERSION,
-            *_versions(),
-            _fonts(),
+            drawing_fingerprint(),
             self.theme.fingerprint,
             self.template,
             repr(self.view),
@@ -94,14 +92,22 @@ class PdfRequest:
         return digest.hexdigest()
 
 
-class PdfCache(ContentCache[PdfRequest, bytes]):
-    """PDFs by content, in memory and (when given a folder) on disk."""
+class PdfCache(ContentCache[Any, bytes]):
+    """PDFs by content, in memory and (when given a folder) on disk.
+
+    It takes a ``PdfRequest``, or any request named by its inputs with a ``request()`` that
+    builds the ``PdfRequest`` (``paper.PdfJob``): that one is built only for a PDF not cached yet.
+    """
 
     def __init__(self, folder: Path | None = None) -> None:
-        super().__init__(folder, render, suffix=".pdf", binary=True, parallel_threshold=PARALLEL_THRESHOLD)
+        super().__init__(folder, render, suffix=".pdf", binary=True, parallel_threshold=PARALLEL_THRESHOLD, resolve=_request_of)
 
-    def pdf(self, request: PdfRequest) -> bytes:
+    def pdf(self, request: Any) -> bytes:
         return self.get(request)
+
+
+def _request_of(request: Any) -> PdfRequest:
+    return request if isinstance(request, PdfRequest) else request.request()
 
 
 def html(request: PdfRequest) -> str:
@@ -207,6 +213,11 @@ def _environment(folder: str) -> jinja2.Environment:
     # Paths stay relative to the theme folder, the base of the fetcher; no page is linked on paper.
     environment.filters["url"] = lambda path: path
     return environment
+
+
+def drawing_fingerprint() -> str:
+    """What draws a PDF besides its request: this drawing's version, WeasyPrint's and pydyf's, the fonts."""
+    return "\x1f".join((RENDERING_VERSION, *_versions(), _fonts()))
 
 
 @lru_cache(maxsize=None)
