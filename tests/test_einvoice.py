@@ -368,6 +368,8 @@ def test_a_credit_note_with_two_rates_and_a_discount(tmp_path, ubl_credit, cii):
     assert ubl_values(xml, "/n:CreditNote/cbc:DueDate") == [] and ubl_values(xml, "//cac:PaymentMeans") == []
     assert ubl_rows(xml, "//cac:BillingReference/cac:InvoiceDocumentReference", "cbc:ID", "cbc:IssueDate") == [("T-1", "2026-11-02")]
     assert ubl_values(xml, "/n:CreditNote/cbc:Note/text()") == ["Two hours not worked & ten catalogues returned."]
+    # What it credits was supplied with the invoice: the date of supply is the invoice's (BT-72).
+    assert ubl_values(xml, "//cac:Delivery/cbc:ActualDeliveryDate/text()") == ["2026-11-02"]
     assert ubl_values(xml, "//cac:PaymentTerms/cbc:Note/text()") == ["Taken off the balance of invoice T-1."]
     total = "/n:CreditNote/cac:LegalMonetaryTotal/cbc:"
     assert [ubl_values(xml, f"{total}{name}/text()")[0] for name in (

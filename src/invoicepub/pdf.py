@@ -59,7 +59,7 @@ class Theme:
     def of(cls, folder: Path) -> Theme:
         digest = hashlib.sha256()
         root = Path(folder).resolve()
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".html", ".css", ".svg", ".png")):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):  # every file the fetcher may serve
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         return cls(folder=str(root), fingerprint=digest.hexdigest())
@@ -228,9 +228,13 @@ def _versions() -> tuple[str, str]:
 
 @lru_cache(maxsize=None)
 def _fonts() -> str:
-    """The installed files of the font family the PDFs use, with their sizes: a new font version draws new PDFs."""
+    """Every installed font file with its size: a new or updated font draws new PDFs.
+
+    All of them, not only ``FONT_FAMILY``: the IBAN is set in DejaVu Sans Mono, a Swiss
+    QR-bill's payment part in whatever fontconfig gives for Arial (Liberation Sans).
+    """
     try:
-        listing = subprocess.run(["fc-list", FONT_FAMILY, "file"], capture_output=True, text=True, timeout=30).stdout
+        listing = subprocess.run(["fc-list", ":", "file"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
         return ""
     files = sorted(line.strip().rstrip(":") for line in listing.splitlines() if line.strip())

@@ -114,7 +114,7 @@ class EInvoice:
     due: datetime.date | None  # BT-9; a credit note has none
     corrects: Reference | None  # BG-3: the invoice a credit note corrects
     payment_terms: str | None  # BT-20: what happens to a credit note's amount
-    delivered: datetime.date  # BT-72: the issue date (no other date of supply is written)
+    delivered: datetime.date  # BT-72: the invoice's issue date (no other date of supply is written); a credit note's: its invoice's
     deliver_to_country: str | None  # BT-80, for an intra-community supply (BR-IC-12)
     currency: str
     notes: tuple[str, ...]  # BT-22: a credit note's reason, then the document's notes
@@ -194,7 +194,7 @@ def einvoice(
         due=None if credit_note else invoice.due,
         corrects=Reference(corrected.number, corrected.issued) if corrected is not None else None,
         payment_terms=fmt.label("credited_against", number=corrected.number) if corrected is not None else None,
-        delivered=invoice.issued,
+        delivered=corrected.issued if corrected is not None else invoice.issued,  # what is credited was supplied then
         deliver_to_country=client.country if intra_community else None,
         currency=currency,
         notes=tuple(note for note in (invoice.reason, invoice.notes) if note),
