@@ -74,9 +74,9 @@ def pdf_request(site: Site, entry: InvoiceEntry, qr_cache: QrCache, theme: Theme
 class PdfJob:
     """One document's PDF named by its inputs; its ``PdfRequest`` is built only when asked for."""
 
-    def __init__(self, site: Site, entry: InvoiceEntry, related: tuple[InvoiceEntry, ...], qr_cache: QrCache, theme: Theme) -> None:
+    def __init__(self, site: Site, entry: InvoiceEntry, linked: tuple[InvoiceEntry, ...], qr_cache: QrCache, theme: Theme) -> None:
         self.site, self.entry, self.qr_cache, self.theme = site, entry, qr_cache, theme
-        self.key = _inputs_key(site, entry, related, theme)
+        self.key = _inputs_key(site, entry, linked, theme)
 
     def request(self) -> PdfRequest:
         return pdf_request(self.site, self.entry, self.qr_cache, self.theme)
@@ -84,27 +84,23 @@ class PdfJob:
 
 def pdf_jobs(site: Site, qr_cache: QrCache, theme: Theme) -> list[tuple[str, PdfJob]]:
     """The PDF of every published document, as (path from the site root, job)."""
-    related = _related(site)
-    return [
-        (f"{entry.folder}/{DOCUMENT_FILE}", PdfJob(site, entry, related.get(entry.invoice.number, ()), qr_cache, theme))
-        for entry in site.published
-    ]
+    return [(f"{entry.folder}/{DOCUMENT_FILE}", PdfJob(site, entry, _linked(site, entry), qr_cache, theme)) for entry in site.published]
 
 
-def _related(site: Site) -> dict[str, tuple[InvoiceEntry, ...]]:
-    """Per document number, the documents linked to it either way: the invoice a credit note
-    corrects and its credit notes, the estimate an invoice follows from and that invoice."""
-    links: dict[str, list[InvoiceEntry]] = {}
-    by_number = {entry.invoice.number: entry for entry in site.entries}
-    for entry in site.entries:
-        named = entry.invoice.corrects if entry.invoice.kind == CREDIT_NOTE else entry.invoice.estimate if entry.invoice.kind == INVOICE else None
-        if named and named in by_number:
-            links.setdefault(entry.invoice.number, []).append(by_number[named])
-            links.setdefault(named, []).append(entry)
-    return {number: tuple(found) for number, found in links.items()}
+def _linked(site: Site, entry: InvoiceEntry) -> tuple[InvoiceEntry, ...]:
+    """The documents whose numbers, dates, paths or amounts the page of ``entry`` shows
+    (``views._kind_fields``): an invoice's estimate and credit notes, a credit note's invoice."""
+    document = entry.invoice
+    if document.kind == INVOICE:
+        estimate = site.entry(document.estimate) if document.estimate else None
+        return ((estimate,) if estimate is not None else ()) + site.credit_notes_of(document.number)
+    if document.kind == CREDIT_NOTE:
+        corrected = site.entry(document.corrects)
+        return (corrected,) if corrected is not None else ()
+    return ()
 
 
-def _inputs_key(site: Site, entry: InvoiceEntry, related: tuple[InvoiceEntry, ...], theme: Theme) -> str:
+def _inputs_key(site: Site, entry: InvoiceEntry, linked: tuple[InvoiceEntry, ...], theme: Theme) -> str:
     """A hash of everything the PDF of ``entry`` is built from (see the module's docstring)."""
     inputs = (
         document_date(entry),
@@ -115,7 +111,7 @@ def _inputs_key(site: Site, entry: InvoiceEntry, related: tuple[InvoiceEntry, ..
         entry.path,
         entry.uri,
         entry.figures.credits,
-        tuple((other.invoice, other.client, other.path, other.uri) for other in related),
+        tuple((other.invoice, other.client, other.path, other.uri) for other in linked),
     )
     digest = hashlib.sha256()
     for part in ("pdf-job-1", _code_fingerprint(), _libraries(), drawing_fingerprint(), theme.fingerprint, repr(inputs)):

@@ -69,6 +69,7 @@ class Site:
     # made with dataclasses.replace (a PDF's site as of its own date) keeps them.
     published: tuple[InvoiceEntry, ...] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     _credit_notes: dict[str, tuple[InvoiceEntry, ...]] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    _by_number: dict[str, InvoiceEntry] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.published is None:
@@ -80,9 +81,14 @@ class Site:
                     notes.setdefault(entry.invoice.corrects, []).append(entry)
             by_date = lambda e: (e.invoice.issued, e.invoice.number)  # noqa: E731
             object.__setattr__(self, "_credit_notes", {number: tuple(sorted(found, key=by_date)) for number, found in notes.items()})
+        if self._by_number is None:
+            by_number: dict[str, InvoiceEntry] = {}
+            for entry in self.entries:
+                by_number.setdefault(entry.invoice.number, entry)
+            object.__setattr__(self, "_by_number", by_number)
 
     def entry(self, number: str) -> InvoiceEntry | None:
-        return next((entry for entry in self.entries if entry.invoice.number == number), None)
+        return self._by_number.get(number)
 
     def credit_notes_of(self, number: str) -> tuple[InvoiceEntry, ...]:
         """The published credit notes that correct invoice ``number``, oldest first."""
