@@ -269,6 +269,22 @@ def ubl_rows(xml: bytes, path: str, *fields: str) -> list[tuple[str, ...]]:
     return [tuple(element.xpath(f"string({field})", namespaces=UBL_NS) for field in fields) for element in elements]
 
 
+UBL_TOTALS = ("LineExtensionAmount", "AllowanceTotalAmount", "TaxExclusiveAmount", "TaxInclusiveAmount", "PrepaidAmount", "PayableAmount")
+CII_TOTALS = (
+    "LineTotalAmount", "AllowanceTotalAmount", "TaxBasisTotalAmount", "TaxTotalAmount", "GrandTotalAmount", "TotalPrepaidAmount", "DuePayableAmount",
+)
+
+
+def ubl_totals(xml: bytes, root: str) -> list[str]:
+    """The document totals under ``root`` ("u:Invoice" or "n:CreditNote"), in UBL_TOTALS' order."""
+    return [ubl_values(xml, f"/{root}/cac:LegalMonetaryTotal/cbc:{name}/text()")[0] for name in UBL_TOTALS]
+
+
+def cii_totals(xml: bytes) -> list[str]:
+    """The CII document totals, in CII_TOTALS' order."""
+    return [cii_values(xml, f"//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:{name}/text()")[0] for name in CII_TOTALS]
+
+
 def test_two_rates_an_invoice_discount_and_a_reverse_charge_line(tmp_path, ubl, cii):
     # Lines: 10 h × 45.00 = 450.00 − 10 % (45.00) = 405.00 at 21 %
     #        50 × 7.35 = 367.50 at 10 %
@@ -286,10 +302,7 @@ def test_two_rates_an_invoice_discount_and_a_reverse_charge_line(tmp_path, ubl, 
     xml, cross = ubl_invoice(content), cii_invoice(content)
     assert ubl.failures(xml) == [] and cii.failures(cross) == []
 
-    total = "/u:Invoice/cac:LegalMonetaryTotal/cbc:"
-    assert [ubl_values(xml, f"{total}{name}/text()")[0] for name in (
-        "LineExtensionAmount", "AllowanceTotalAmount", "TaxExclusiveAmount", "TaxInclusiveAmount", "PrepaidAmount", "PayableAmount",
-    )] == ["852.49", "42.63", "809.86", "921.58", "100.00", "821.58"]
+    assert ubl_totals(xml, "u:Invoice") == ["852.49", "42.63", "809.86", "921.58", "100.00", "821.58"]
     assert ubl_values(xml, "/u:Invoice/cac:TaxTotal/cbc:TaxAmount/text()") == ["111.72"]
     breakdown = ubl_rows(
         xml, "//cac:TaxSubtotal",
@@ -317,11 +330,7 @@ def test_two_rates_an_invoice_discount_and_a_reverse_charge_line(tmp_path, ubl, 
     assert ubl_values(xml, "/u:Invoice/cbc:DueDate/text()") == ["2026-12-02"]
 
     # The CII says the same.
-    summation = "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:"
-    assert [cii_values(cross, f"{summation}{name}/text()")[0] for name in (
-        "LineTotalAmount", "AllowanceTotalAmount", "TaxBasisTotalAmount", "TaxTotalAmount", "GrandTotalAmount", "TotalPrepaidAmount",
-        "DuePayableAmount",
-    )] == ["852.49", "42.63", "809.86", "111.72", "921.58", "100.00", "821.58"]
+    assert cii_totals(cross) == ["852.49", "42.63", "809.86", "111.72", "921.58", "100.00", "821.58"]
     assert cii_values(cross, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount/text()") == ["0.00", "34.91", "76.81"]
     assert cii_values(cross, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:BasisAmount/text()") == ["94.99", "349.12", "365.75"]
     assert cii_values(cross, "//ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount/text()") == ["405.00", "367.50", "99.99", "-20.00"]
@@ -371,10 +380,7 @@ def test_a_credit_note_with_two_rates_and_a_discount(tmp_path, ubl_credit, cii):
     # What it credits was supplied with the invoice: the date of supply is the invoice's (BT-72).
     assert ubl_values(xml, "//cac:Delivery/cbc:ActualDeliveryDate/text()") == ["2026-11-02"]
     assert ubl_values(xml, "//cac:PaymentTerms/cbc:Note/text()") == ["Taken off the balance of invoice T-1."]
-    total = "/n:CreditNote/cac:LegalMonetaryTotal/cbc:"
-    assert [ubl_values(xml, f"{total}{name}/text()")[0] for name in (
-        "LineExtensionAmount", "AllowanceTotalAmount", "TaxExclusiveAmount", "TaxInclusiveAmount", "PrepaidAmount", "PayableAmount",
-    )] == ["154.50", "7.73", "146.77", "169.91", "0.00", "169.91"]
+    assert ubl_totals(xml, "n:CreditNote") == ["154.50", "7.73", "146.77", "169.91", "0.00", "169.91"]
     assert ubl_values(xml, "/n:CreditNote/cac:TaxTotal/cbc:TaxAmount/text()") == ["23.14"]
     assert ubl_rows(xml, "//cac:TaxSubtotal", "cac:TaxCategory/cbc:Percent", "cbc:TaxableAmount", "cbc:TaxAmount") == [
         ("10", "69.82", "6.98"), ("21", "76.95", "16.16"),
@@ -391,11 +397,7 @@ def test_a_credit_note_with_two_rates_and_a_discount(tmp_path, ubl_credit, cii):
     assert cii_values(cross, "//ram:InvoiceReferencedDocument//*[local-name()='DateTimeString']/text()") == ["20261102"]
     assert cii_values(cross, "//ram:SpecifiedTradePaymentTerms/ram:Description/text()") == ["Taken off the balance of invoice T-1."]
     assert cii_values(cross, "//ram:DueDateDateTime") == []
-    summation = "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:"
-    assert [cii_values(cross, f"{summation}{name}/text()")[0] for name in (
-        "LineTotalAmount", "AllowanceTotalAmount", "TaxBasisTotalAmount", "TaxTotalAmount", "GrandTotalAmount", "TotalPrepaidAmount",
-        "DuePayableAmount",
-    )] == ["154.50", "7.73", "146.77", "23.14", "169.91", "0.00", "169.91"]
+    assert cii_totals(cross) == ["154.50", "7.73", "146.77", "23.14", "169.91", "0.00", "169.91"]
 
     # The credit note is its own document (SPEC §9): the invoice's XML still says 921.58 − 100.00 paid,
     # while its page's balance takes the credit off: 821.58 − 169.91 = 651.67.
