@@ -72,6 +72,12 @@ def test_a_valid_site_loads(tmp_path):
         (INVOICE + "status: sent\n", "invoices/a.yml:7: status: expected one of draft, issued, void, got 'sent'"),
         (INVOICE + "number: \"2026-002\"\n", "invoices/a.yml:7: duplicate key 'number' (first written on line 1)"),
         (INVOICE + "items: [\n", "invoices/a.yml:8: YAML syntax error"),
+        (INVOICE.replace("issued: 2026-11-02", "issued: 2026-11-02\ndue: 2999-12-31"), "invoices/a.yml:4: due: 2999-12-31 is more than 10 years after the issue date 2026-11-02"),
+        (INVOICE.replace("issued: 2026-11-02", "issued: 2026-11-02\ndue: 2036-11-03"), "invoices/a.yml:4: due: 2036-11-03 is more than 10 years after the issue date 2026-11-02"),
+        (INVOICE + "schedule:\n  - due: 2026-12-01\n    amount: 50\n  - due: 2206-12-01\n", "invoices/a.yml:10: due: 2206-12-01 is more than 10 years after the issue date 2026-11-02"),
+        (INVOICE.replace("unit_price: 100.00", "unit_price: 1e3"), "invoices/a.yml:6: unit_price: 1e3 is written with an exponent: write the number in digits, such as 1000"),
+        (INVOICE.replace("unit_price: 100.00", "unit_price: 1.5E+2"), "invoices/a.yml:6: unit_price: 1.5E+2 is written with an exponent: write the number in digits, such as 150"),
+        (INVOICE + "payments:\n  - date: 2026-11-10\n    amount: \"2e1\"\n", "invoices/a.yml:9: amount: 2e1 is written with an exponent: write the number in digits, such as 20"),
         (INVOICE + "payments:\n  - date: 2026-11-10\n    amount: 10.005\n", "invoices/a.yml:9: amount: 10.005 has more decimals than EUR allows (2)"),
         (INVOICE + "payments:\n  - amount: 10\n", "invoices/a.yml:8: missing required field 'date' in a payment"),
         (INVOICE.replace("items:\n  - description: Work\n    unit_price: 100.00\n", "items: []\n"), "invoices/a.yml:4: an invoice needs at least one entry under 'items'"),
@@ -250,10 +256,36 @@ def test_multi_line_fields_keep_their_lines(tmp_path):
     assert ledger.invoices[0].notes == "First line\n\tsecond, indented by a tab"
 
 
+def test_a_due_date_ten_years_after_issue_is_accepted(tmp_path):
+    text = INVOICE.replace("issued: 2026-11-02", "issued: 2028-02-29\ndue: 2038-02-28")
+    write_files(tmp_path, {"invoices/business.yml": BUSINESS, "invoices/clients/acme.yml": CLIENT, "invoices/a.yml": text})
+    assert load_ledger(tmp_path, datetime.date(2028, 3, 1)).invoices[0].due == datetime.date(2038, 2, 28)
+
+
 def test_a_200000_deep_list_is_an_error_not_a_crash(tmp_path):
     deep = "[" * 200_000 + "]" * 200_000
     problems = problems_on(tmp_path, {"invoices/a.yml": INVOICE, "invoices/deep.yml": "a: 1\nb: " + deep + "\n"})
-    assert "invoices/deep.yml:2: the YAML nests deeper than 50 levels" in problems
+    # One fault, one message, in our words: libyaml's scanner refuses it first in its own.
+    assert problems == ["invoices/deep.yml:2: the YAML nests deeper than 50 levels"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("number: [1\n", 2),  # an unclosed flow sequence
+        ("a: b: c\n", 1),
+        ("a: 1\n\tb: 2\n", 2),  # a tab where indentation is expected
+    ],
+)
+def test_a_file_the_parser_refuses_is_one_message_at_its_line(tmp_path, text, line):
+    problems = problems_on(tmp_path, {"invoices/a.yml": INVOICE, "invoices/bad.yml": text})
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"invoices/bad.yml:{line}: "), problems
+
+
+def test_an_empty_invoice_file_is_one_message(tmp_path):
+    problems = problems_on(tmp_path, {"invoices/a.yml": INVOICE, "invoices/empty.yml": "# nothing yet\n"})
+    assert problems == ["invoices/empty.yml:1: the file is empty"]
 
 
 def test_fifty_levels_are_read_and_fifty_one_are_not(tmp_path):

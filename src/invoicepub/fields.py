@@ -163,6 +163,9 @@ def number(value: Any, raw: str | None) -> Decimal:
         raise ValueError(f"{shown} has more than {MAX_INTEGER_DIGITS} digits before the decimal point")
     if -result.normalize().as_tuple().exponent > MAX_DECIMALS:
         raise ValueError(f"{shown} has more than {MAX_DECIMALS} decimals")
+    if isinstance(shown, str) and "e" in shown.lower():
+        # 1e3 is 1000 to YAML's float rules and a typo to a reader: amounts are written in digits.
+        raise ValueError(f"{shown} is written with an exponent: write the number in digits, such as {result:f}")
     return result
 
 

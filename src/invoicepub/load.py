@@ -215,6 +215,8 @@ def _relative(path: Path, root: Path) -> str:
 def _read_business(path: Path, root: Path, problems: Problems) -> Business | None:
     rel = _relative(path, root)
     data = read_yaml(path, root, problems)
+    if data is None:
+        return None  # not readable: the problem is already reported
     values = read_fields(data, BUSINESS_FIELDS, rel, 1, "business.yml", problems)
     if values is None or "name" not in values:
         return None
@@ -237,6 +239,8 @@ def _read_business(path: Path, root: Path, problems: Problems) -> Business | Non
 def _read_client(path: Path, client_id: str, root: Path, business: Business | None, problems: Problems) -> Client | None:
     rel = _relative(path, root)
     data = read_yaml(path, root, problems)
+    if data is None:
+        return None  # not readable: the problem is already reported
     values = read_fields(data, CLIENT_FIELDS, rel, 1, "a client", problems)
     if values is None or "name" not in values:
         return None
@@ -280,6 +284,8 @@ def _read_invoice(
 ) -> Invoice | None:
     rel = _relative(path, root)
     data = read_yaml(path, root, problems)
+    if data is None:
+        return None  # not readable: the problem is already reported
     document_kind = _kind_of(data)
     values = read_fields(data, _fields_of(document_kind), rel, 1, _WHAT[document_kind], problems)
     if values is None:
@@ -380,6 +386,7 @@ def _read_invoice(
         due = values.get("valid_until") or issued + datetime.timedelta(days=ESTIMATE_VALID_DAYS)
         if due < issued:
             problems.add(Source(rel, data.line_of("valid_until")), f"valid_until {due.isoformat()} is before the issue date {issued.isoformat()}")
+        _check_within_reach("valid_until", due, issued, Source(rel, data.line_of("valid_until")), problems)
     elif document_kind == CREDIT_NOTE:
         due = issued  # nothing is due on a credit note: it is money back, credited on its issue date
     else:
@@ -388,7 +395,7 @@ def _read_invoice(
         due = values.get("due") or (schedule[-1].due if schedule else issued + datetime.timedelta(days=terms))
         if due < issued:
             problems.add(Source(rel, data.line_of("due")), f"due date {due.isoformat()} is before the issue date {issued.isoformat()}")
-        elif schedule and due != schedule[-1].due:
+        elif _check_within_reach("due", due, issued, Source(rel, data.line_of("due")), problems) and schedule and due != schedule[-1].due:
             problems.add(
                 Source(rel, data.line_of("due")),
                 f"due: {due.isoformat()} is not the last instalment's date ({schedule[-1].due.isoformat()}); "
@@ -493,6 +500,19 @@ def _check_references(invoices: list[Invoice], references: list[tuple[Invoice, S
             problems.add(at, f"corrects: invoice {number} is in {target.currency}, this credit note in {document.currency}; they must match")
 
 
+# A date this far after the issue date is a typo (9999-12-31, 2206 for 2026), not a term.
+MAX_YEARS_AFTER_ISSUE = 10
+
+
+def _check_within_reach(name: str, when: datetime.date, issued: datetime.date, at: Source, problems: Problems) -> bool:
+    """False, with a problem at ``at``, when ``when`` lies more than ten years after ``issued``."""
+    # Compared as (year, month, day): the limit itself may be no date (29 February, past 9999).
+    if (when.year, when.month, when.day) <= (issued.year + MAX_YEARS_AFTER_ISSUE, issued.month, issued.day):
+        return True
+    problems.add(at, f"{name}: {when.isoformat()} is more than {MAX_YEARS_AFTER_ISSUE} years after the issue date {issued.isoformat()}")
+    return False
+
+
 def _read_schedule(data: YamlMap, rel: str, issued: datetime.date, currency: str, problems: Problems) -> tuple[ScheduleEntry, ...]:
     """The instalments of ``schedule:``, each checked at its line: a date on or after the issue date
     and after the one before; an amount or a percentage, or neither on the last (it takes the rest).
@@ -530,6 +550,8 @@ def _read_schedule(data: YamlMap, rel: str, issued: datetime.date, currency: str
             ok = False
         if due < issued:
             problems.add(Source(rel, entry.line_of("due")), f"due: an instalment due {due.isoformat()} is before the issue date {issued.isoformat()} (a deposit is due on the issue date)")
+            ok = False
+        elif not _check_within_reach("due", due, issued, Source(rel, entry.line_of("due")), problems):
             ok = False
         elif entries and due <= entries[-1].due:
             problems.add(

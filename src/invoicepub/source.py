@@ -148,9 +148,10 @@ class _Converter:
 
 
 def read_yaml(path: Path, root: Path, problems: Problems) -> Any:
-    """Read one YAML file; return its value, or None when it could not be read.
+    """Read one YAML file; return its value, or None when it could not be read or is empty.
 
-    Every problem is added to ``problems`` with the file's path relative to ``root``.
+    Every problem is added to ``problems`` with the file's path relative to ``root``, so a
+    caller that gets None has nothing left to report: one fault, one message.
     """
     relative = path.relative_to(root).as_posix()
     try:
@@ -176,6 +177,7 @@ def read_yaml(path: Path, root: Path, problems: Problems) -> Any:
         problems.add(Source(relative, 1), f"YAML error: {error}")
         return None
     if node is None:
+        problems.add(Source(relative, 1), "the file is empty")
         return None
     converter = _Converter(relative, problems)
     try:
@@ -194,10 +196,21 @@ def _nesting_over_limit(text: str) -> int | None:
 
     Composing nodes recurses once per level (in C with libyaml, where a 200,000-deep list
     overflows the stack and kills the process), so the depth is checked on the parser's
-    events, which come from a loop, before anything is composed.
+    events, which come from a loop, before anything is composed. libyaml's scanner refuses
+    deep flow nesting by itself, with an error of its own wording; PyYAML's own parser, a
+    loop too, then finds the line in our terms.
     """
+    try:
+        return _first_line_too_deep(text, _Loader)
+    except yaml.YAMLError:
+        if _Loader is yaml.SafeLoader:
+            raise
+        return _first_line_too_deep(text, yaml.SafeLoader)
+
+
+def _first_line_too_deep(text: str, loader: type) -> int | None:
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
