@@ -11,12 +11,14 @@ import hashlib
 import hmac
 import json
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import SECRET, copy_site, mkdocs_build, write_files
+from conftest import SECRET, copy_site, environment, mkdocs_build, write_files
 
 SITE_URL = "https://example.github.io/invoices/"
 
@@ -353,3 +355,20 @@ def test_without_a_logo_the_header_shows_the_name_and_no_icon(site_copy):
     assert '<span class="invoice-header__name">Estudio Lumen</span>' in html
     assert "invoice-header__logo" not in html
     assert '<link rel="icon" href="data:,">' in html  # not the theme's generic icon, and no /favicon.ico request
+
+
+def test_the_sample_builds_the_same_with_properdocs(built_sample, tmp_path):
+    # ProperDocs, the maintained continuation of MkDocs 1.x, runs the same hook and theme:
+    # the site users keep after Material's and MkDocs 1's end of life.
+    root = copy_site(tmp_path / "site-root")
+    result = subprocess.run(
+        [sys.executable, "-m", "properdocs", "build", "--strict"],
+        cwd=root, env=environment(), capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    pages = sorted(p.relative_to(root / "site").as_posix() for p in (root / "site").rglob("*.html"))
+    assert pages == sorted(p.relative_to(built_sample / "site").as_posix() for p in (built_sample / "site").rglob("*.html"))
+    private = [page for page in pages if page.startswith(("i/", "c/"))]
+    assert len(private) > 10
+    for page in private:
+        assert (root / "site" / page).read_bytes() == (built_sample / "site" / page).read_bytes(), page

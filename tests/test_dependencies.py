@@ -26,7 +26,7 @@ INSTALLED_CODE = ("src", "hooks")
 EVERYTHING = ("src", "hooks", "tests", "benchmarks")
 # Test tools no Python file imports by name: the browser tests load Playwright and zxing-cpp with
 # pytest.importorskip, and deptry runs as a command (here).
-NOT_IMPORTED = ("mkdocs-material", "playwright", "zxing-cpp", "deptry")
+NOT_IMPORTED = ("mkdocs-material", "playwright", "zxing-cpp", "deptry", "properdocs")
 
 
 def deptry(root: Path, *args: str, report: Path) -> tuple[subprocess.CompletedProcess, list[dict]]:
