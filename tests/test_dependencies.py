@@ -97,7 +97,7 @@ UNDECLARED = ("DEP001", "DEP003")
     ("old", "new", "check", "found"),
     [
         ('    "qrbill>=1.1"', '    # "qrbill>=1.1"', check_installed_code, (UNDECLARED, "qrbill")),
-        ('    "mkdocs>=1.6",', '    "mkdocs>=1.6",\n    "requests>=2.31",', check_installed_code, (("DEP002",), "requests")),
+        ('    "segno>=1.6",', '    "segno>=1.6",\n    "requests>=2.31",', check_installed_code, (("DEP002",), "requests")),
         # Jinja2 comes with MkDocs, but the code imports it itself: it must say so.
         ('    "jinja2>=3.1",', "", check_installed_code, (("DEP003",), "jinja2")),
         ('    "aiosmtpd>=1.4",', "", check_everything, (UNDECLARED, "aiosmtpd")),
