@@ -372,3 +372,26 @@ def test_the_sample_builds_the_same_with_properdocs(built_sample, tmp_path):
     assert len(private) > 10
     for page in private:
         assert (root / "site" / page).read_bytes() == (built_sample / "site" / page).read_bytes(), page
+
+
+class _Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script" and dict(attrs).get("src"):
+            self.sources.append(dict(attrs)["src"])
+
+
+def test_private_pages_load_only_their_own_scripts(built_sample):
+    # Material's bundle (search, navigation) has nothing to do on a private page: 114 KB unused.
+    pages = [p for p in (built_sample / "site").rglob("index.html") if p.relative_to(built_sample / "site").parts[0] in ("i", "c")]
+    assert len(pages) > 10
+    for page in pages:
+        scripts = _Scripts()
+        scripts.feed(page.read_text(encoding="utf-8"))
+        assert sorted(Path(src).name for src in scripts.sources) == ["invoice.js", "scope.js"], (page, scripts.sources)
+    public = _Scripts()
+    public.feed((built_sample / "site" / "index.html").read_text(encoding="utf-8"))
+    assert any(Path(src).name.startswith("bundle.") for src in public.sources)  # the home page keeps the theme's
