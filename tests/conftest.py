@@ -48,10 +48,13 @@ def environment(secret: str | None = SECRET, today: str = TODAY, **extra: str) -
     return env
 
 
-def mkdocs_build(root: Path, *args: str, secret: str | None = SECRET, today: str = TODAY, **extra: str) -> subprocess.CompletedProcess:
-    """Run the real ``mkdocs build`` in ``root``; the site goes to ``root/site``. ``extra``: more environment."""
+def mkdocs_build(
+    root: Path, *args: str, secret: str | None = SECRET, today: str = TODAY, engine: str = "mkdocs", **extra: str
+) -> subprocess.CompletedProcess:
+    """Run the real ``mkdocs build`` (or ``engine``'s, such as ProperDocs) in ``root``; the site goes
+    to ``root/site``. ``extra``: more environment."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", *args],
+        [sys.executable, "-m", engine, "build", *args],
         cwd=root,
         env=environment(secret, today, **extra),
         capture_output=True,

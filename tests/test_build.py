@@ -11,14 +11,12 @@ import hashlib
 import hmac
 import json
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import SECRET, copy_site, environment, mkdocs_build, write_files
+from conftest import SECRET, copy_site, mkdocs_build, write_files
 
 SITE_URL = "https://example.github.io/invoices/"
 
@@ -91,6 +89,10 @@ def parse(html: str) -> _Collector:
     collector = _Collector()
     collector.feed(html)
     return collector
+
+
+def script_sources(html: str) -> list[str]:
+    return [attributes["src"] for tag, attributes in parse(html).tags if tag == "script" and attributes.get("src")]
 
 
 def text_of(html: str) -> str:
@@ -361,10 +363,7 @@ def test_the_sample_builds_the_same_with_properdocs(built_sample, tmp_path):
     # ProperDocs, the maintained continuation of MkDocs 1.x, runs the same hook and theme:
     # the site users keep after Material's and MkDocs 1's end of life.
     root = copy_site(tmp_path / "site-root")
-    result = subprocess.run(
-        [sys.executable, "-m", "properdocs", "build", "--strict"],
-        cwd=root, env=environment(), capture_output=True, text=True, timeout=300,
-    )
+    result = mkdocs_build(root, "--strict", engine="properdocs")
     assert result.returncode == 0, result.stderr
     pages = sorted(p.relative_to(root / "site").as_posix() for p in (root / "site").rglob("*.html"))
     assert pages == sorted(p.relative_to(built_sample / "site").as_posix() for p in (built_sample / "site").rglob("*.html"))
@@ -374,24 +373,12 @@ def test_the_sample_builds_the_same_with_properdocs(built_sample, tmp_path):
         assert (root / "site" / page).read_bytes() == (built_sample / "site" / page).read_bytes(), page
 
 
-class _Scripts(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.sources: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "script" and dict(attrs).get("src"):
-            self.sources.append(dict(attrs)["src"])
-
-
 def test_private_pages_load_only_their_own_scripts(built_sample):
     # Material's bundle (search, navigation) has nothing to do on a private page: 114 KB unused.
     pages = [p for p in (built_sample / "site").rglob("index.html") if p.relative_to(built_sample / "site").parts[0] in ("i", "c")]
     assert len(pages) > 10
     for page in pages:
-        scripts = _Scripts()
-        scripts.feed(page.read_text(encoding="utf-8"))
-        assert sorted(Path(src).name for src in scripts.sources) == ["invoice.js", "scope.js"], (page, scripts.sources)
-    public = _Scripts()
-    public.feed((built_sample / "site" / "index.html").read_text(encoding="utf-8"))
-    assert any(Path(src).name.startswith("bundle.") for src in public.sources)  # the home page keeps the theme's
+        sources = script_sources(page.read_text(encoding="utf-8"))
+        assert sorted(Path(src).name for src in sources) == ["invoice.js", "scope.js"], (page, sources)
+    public = script_sources((built_sample / "site" / "index.html").read_text(encoding="utf-8"))
+    assert any(Path(src).name.startswith("bundle.") for src in public)  # the home page keeps the theme's
