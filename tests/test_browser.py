@@ -144,6 +144,26 @@ def test_no_request_leaves_the_site(open_page, server):
         assert outside == [], path
 
 
+@pytest.mark.parametrize("path", [INVOICE_004, INVOICE_SWISS, CLIENT_OLIVAR])
+def test_a_private_page_is_light_and_waits_for_nothing_it_does_not_use(browser, server, path):
+    # Everything the page loads, counted as the browser received it: under 100 KiB, and the only
+    # resources that hold up the first paint are the site's two stylesheets (the script comes
+    # last in the body, images are drawn inline).
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(server + path, wait_until="networkidle")
+    loaded = {response.url[len(server):]: len(response.body()) for response in responses}
+    in_head = page.evaluate("[...document.head.querySelectorAll('script[src], link[rel=stylesheet]')].map(e => e.tagName)")
+    page.close()
+    assert in_head == ["LINK", "LINK"]
+    assert sum(loaded.values()) < 100 * 1024, loaded
+    assert loaded[path] > 1000 and len(loaded) <= 5, loaded
+    others = sorted(Path(url).name for url in loaded if url != path)
+    assert [name for name in others if name.endswith(".css")] == ["invoices.css", "private.css"], loaded
+    assert [name for name in others if name.endswith(".js")] == ["invoice.js"], loaded
+
+
 @pytest.mark.parametrize(
     "path, name",
     [(INVOICE_004, "invoice-phone"), (CLIENT_OLIVAR, "client-phone"), (INVOICE_003, "invoice-en-phone"), (INVOICE_SWISS, "invoice-swiss-phone")],

@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import json
 from email.header import decode_header, make_header
-import shutil
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -195,7 +194,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 SET_ASIDE = (("div", "invoice-qr__image"), ("section", "invoice-notes"))
 # Scripts a private page may hold: data blocks, and files of the site with these names.
 DATA_SCRIPTS = {"application/ld+json", "application/json"}
-SCRIPT_FILES = ("assets/javascripts/scope.js", "assets/javascripts/invoice.js", "assets/javascripts/bundle.")
+SCRIPT_FILES = ("assets/javascripts/invoice.js", "assets/javascripts/bundle.")
 
 
 class Page(HTMLParser):
@@ -419,8 +418,6 @@ def test_public_pages_are_exactly_what_material_renders_without_the_hook(hostile
     config = root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("hooks:\n  - hooks/invoices.py\n", ""), encoding="utf-8")
     assert "hooks/invoices.py" not in config.read_text(encoding="utf-8")
-    # These partials change private pages only, and include the theme's own through the hook.
-    shutil.rmtree(root / "overrides" / "partials" / "javascripts")
     result = mkdocs_build(root, "--strict")
     assert result.returncode == 0, result.stderr
     for name in ("index.html", "404.html"):
@@ -550,7 +547,6 @@ def test_headings_and_the_copyright_line_are_not_escaped_twice(tmp_path):
         text = config.read_text(encoding="utf-8").replace("  - Home: index.md\n", "  - Home: index.md\n  - Questions: faq.md\n") + copyright_line
         if variant == "theme":
             text = text.replace("hooks:\n  - hooks/invoices.py\n", "")
-            shutil.rmtree(root / "overrides" / "partials" / "javascripts")
         config.write_text(text, encoding="utf-8")
         result = mkdocs_build(root, "--strict")
         assert result.returncode == 0, result.stderr
