@@ -13,14 +13,21 @@ hand-written page's QR code was likewise drawn once, when it was written). Both 
 with files should cost under 10 % more. The warm builds without and with files alternate in
 pairs, and the ratio is the median of the pairs'.
 
+`--profile` then builds once cold and once warm (with files) under cProfile and prints where
+the time of the build's own process goes, the 15 functions of largest cumulative time (PDFs
+drawn in worker processes show there as the wait for them).
+
     python benchmarks/build.py 1000 10000 --rounds 3
+    python benchmarks/build.py 1000 --rounds 1 --profile
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import os
+import pstats
 import random
 import shutil
 import statistics
@@ -130,14 +137,17 @@ def write_baseline_site(root: Path, invoices: list[dict]) -> None:
         (docs / "inv" / f"{invoice['number']}.md").write_text("\n".join(page), encoding="utf-8")
 
 
-def timed_build(root: Path, files: bool = True) -> tuple[float, int]:
+def timed_build(root: Path, files: bool = True, profile: Path | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (bytes) of one `mkdocs build` process, with or without the PDFs."""
     env = dict(os.environ, INVOICES_SECRET=SECRET, INVOICES_TODAY=TODAY, NO_MKDOCS_2_WARNING="1")
     env.pop("INVOICES_NO_PDF", None)
     if not files:
         env["INVOICES_NO_PDF"] = "1"
+    profiling = ["-m", "cProfile", "-o", str(profile)] if profile else []
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, *profiling, "-m", "mkdocs", "build", "-q"], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -150,7 +160,26 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def run(n: int, rounds: int, baseline: bool) -> None:
+def print_profile(label: str, path: Path, seconds: float) -> None:
+    out = io.StringIO()
+    stats = pstats.Stats(str(path), stream=out)
+    stats.sort_stats("cumulative").print_stats(15)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+    print(f"  profile, {label} ({seconds:.2f} s under cProfile), top 15 by cumulative time:")
+    for line in lines[start:]:
+        print("    " + line.replace(str(REPO) + "/", "").replace(sys.prefix + "/", ""))
+
+
+def profile(root: Path) -> None:
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    for label in ("cold", "warm"):
+        path = root / f"{label}.prof"
+        seconds, _ = timed_build(root, profile=path)
+        print_profile(label, path, seconds)
+
+
+def run(n: int, rounds: int, baseline: bool, profiled: bool = False) -> None:
     rng = random.Random(n)
     clients = max(1, n // 10)
     invoices = [invoice_data(index, clients, rng) for index in range(n)]
@@ -208,6 +237,10 @@ def run(n: int, rounds: int, baseline: bool) -> None:
                     f"  ratio project ({label}) / baseline: {statistics.median(ratios):.2f} "
                     f"(per round: {', '.join(f'{r:.2f}' for r in ratios)})"
                 )
+            ratios = [p / b for p, b in zip(bare_warm[WARM_PAIRS - 1 :: WARM_PAIRS], baseline_times)]
+            print(f"  ratio project (warm, without files) / baseline: {statistics.median(ratios):.2f}")
+        if profiled:
+            profile(project_root)
         sys.stdout.flush()
 
 
@@ -216,9 +249,10 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[1000])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-baseline", action="store_true", help="build only the project's site")
+    parser.add_argument("--profile", action="store_true", help="then profile a cold and a warm build")
     args = parser.parse_args()
     for n in args.sizes:
-        run(n, args.rounds, not args.no_baseline)
+        run(n, args.rounds, not args.no_baseline, args.profile)
 
 
 if __name__ == "__main__":

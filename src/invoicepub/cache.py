@@ -42,6 +42,7 @@ class ContentCache(Generic[R, V]):
         binary: bool,
         parallel_threshold: int,
         resolve: Callable[[R], Any] = lambda request: request,
+        in_memory: bool = True,
     ) -> None:
         self.folder = Path(folder) if folder else None
         self.make = make
@@ -50,7 +51,11 @@ class ContentCache(Generic[R, V]):
         self.binary = binary
         # Below this many missing results, starting worker processes costs more than it saves.
         self.parallel_threshold = parallel_threshold
+        # With a folder, results that are only placed as files (PDFs) need not stay in memory:
+        # ``in_memory=False`` keeps their keys only, and the bytes on disk.
+        self.in_memory = in_memory or self.folder is None
         self._memory: dict[str, V] = {}
+        self._on_disk: set[str] = set()
         self._used: set[str] = set()
         self._pending: dict[str, Future] = {}
         self._pool: ProcessPoolExecutor | None = None
@@ -68,7 +73,7 @@ class ContentCache(Generic[R, V]):
             if result is None:
                 result = self.make(self.resolve(request))
                 self._write(key, result)
-            self._memory[key] = result
+            self._remember(key, result)
         return result
 
     def place(self, request: R, target: Path) -> None:
@@ -78,7 +83,11 @@ class ContentCache(Generic[R, V]):
         ``target`` is removed first, so a file linked by an earlier build is never written
         through; cached files are only ever replaced whole (``_write``), never changed in place.
         """
-        result = self.get(request)
+        if request.key in self._on_disk and request.key not in self._pending:
+            self._used.add(request.key)
+            result = None  # linked below; read only should linking fail
+        else:
+            result = self.get(request)
         target.unlink(missing_ok=True)
         if self.folder is not None:
             try:
@@ -86,6 +95,9 @@ class ContentCache(Generic[R, V]):
                 return
             except OSError:  # another file system, a read-only or missing cache file: write it
                 pass
+        if result is None:
+            self._on_disk.discard(request.key)
+            result = self.get(request)
         if isinstance(result, bytes):
             target.write_bytes(result)
         else:
@@ -100,7 +112,10 @@ class ContentCache(Generic[R, V]):
         missing: dict[str, R] = {}
         for request in requests:
             key = request.key
-            if key in self._memory or key in missing or key in self._pending:
+            if key in self._memory or key in self._on_disk or key in missing or key in self._pending:
+                continue
+            if not self.in_memory and (self.folder / f"{key}{self.suffix}").is_file():  # type: ignore[operator]
+                self._on_disk.add(key)
                 continue
             result = self._read(key)
             if result is not None:
@@ -143,6 +158,7 @@ class ContentCache(Generic[R, V]):
         """Forget results that the last build did not use (old balances, changed invoices), in memory and on disk."""
         for key in set(self._memory) - self._used:
             del self._memory[key]
+        self._on_disk &= self._used
         if self.folder and self.folder.is_dir():
             for path in self.folder.glob(f"*{self.suffix}"):
                 if path.name[: -len(self.suffix)] not in self._used:
@@ -150,8 +166,16 @@ class ContentCache(Generic[R, V]):
         self._used.clear()
 
     def _store(self, key: str, result: V) -> None:
-        self._memory[key] = result
         self._write(key, result)
+        self._remember(key, result)
+
+    def _remember(self, key: str, result: V) -> None:
+        if self.in_memory:
+            self._memory[key] = result
+        elif self.folder is not None and (self.folder / f"{key}{self.suffix}").is_file():
+            self._on_disk.add(key)
+        else:  # the disk refused it (a read-only checkout): memory it is
+            self._memory[key] = result
 
     def _read(self, key: str) -> V | None:
         if self.folder is None:

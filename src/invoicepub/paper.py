@@ -8,7 +8,8 @@ are those of §2, computed by the same ``figures.compute`` for that date; the em
 Factur-X XML is read from them too.
 
 A build names each PDF by its inputs (``PdfJob``): the documents it shows, this package's code
-and catalogs, the installed libraries, the fonts and the theme. Only a PDF whose name is not
+and catalogs, the libraries that do its work (``PDF_LIBRARIES``), Typst's fonts and the theme's
+paper template. Only a PDF whose name is not
 in the cache has its view and XML built and is drawn, so a daily rebuild with nothing changed
 builds no view for its PDFs at all. The drawn bytes are still those of the ``PdfRequest``: a
 job's name changes whenever anything its request is built from changes.
@@ -20,7 +21,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib.metadata import distributions
+from importlib.metadata import version
 from pathlib import Path
 
 from . import einvoice
@@ -129,10 +130,22 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+# The libraries whose work a PDF shows: the YAML read, the locale data, the QR codes, the
+# Markdown made safe, the account checks, the XML inside, the drawing. Not MkDocs, Material or
+# the test tools: a new release of those draws no PDF again (tests/test_pdf.py keeps this list
+# to what a PDF's process imports).
+PDF_LIBRARIES = (
+    "babel", "iso4217", "lxml", "markdown-it-py", "markupsafe", "mdurl", "nh3", "numpy", "pikepdf",
+    "python-stdnum", "pyyaml", "segno", "typst",
+    "qrbill", "pillow", "qrcode", "svgwrite",  # the Swiss QR-bill's payment part, and what qrbill draws it with
+    "schwifty", "iso3166", "pycountry", "rstr",  # IBAN and BIC checks, and the registries schwifty reads
+)
+
+
 @lru_cache(maxsize=None)
 def _libraries() -> str:
-    """Every installed distribution and its version (Babel's data, segno, qrbill, WeasyPrint…)."""
-    return "\n".join(sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in distributions()))
+    """The versions of ``PDF_LIBRARIES`` installed here."""
+    return "\n".join(f"{name}=={version(name)}" for name in PDF_LIBRARIES)
 
 
 def _printed_view(printed_site: Site, printed_entry: InvoiceEntry, qr_cache: QrCache) -> InvoicePage:

@@ -30,7 +30,7 @@ from .cache import ContentCache
 from .qr_mask import best_mask
 
 # Bump when the drawing changes, so that old cached drawings are not reused.
-DRAWING_VERSION = "2"  # 2: the payment part without style attributes
+DRAWING_VERSION = "3"  # 2: the payment part without style attributes; 3: Liberation Sans named
 # Below this many missing codes, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
 
@@ -127,8 +127,14 @@ def draw_payment_part(request: PaymentPartRequest) -> str:
 _SVG_NAMESPACES = {"": "http://www.w3.org/2000/svg", "xlink": "http://www.w3.org/1999/xlink", "ev": "http://www.w3.org/2001/xml-events"}
 
 
+# Arial's metric twin, installed with fonts-liberation: named after qrbill's "Arial,Helvetica",
+# so that a renderer without fontconfig's aliases (the PDF's) sets the bill in the widths it is laid out in.
+_METRIC_TWIN = "Liberation Sans"
+
+
 def _without_style_attributes(svg: str) -> str:
-    """The drawing with each ``style="fill:…;stroke:…"`` written as presentation attributes.
+    """The drawing with each ``style="fill:…;stroke:…"`` written as presentation attributes,
+    and Liberation Sans named after Arial.
 
     A private page's Content-Security-Policy allows no inline style, which would leave qrbill's
     black modules unpainted; ``fill="#000000"`` draws the same and is not a style.
@@ -142,6 +148,9 @@ def _without_style_attributes(svg: str) -> str:
             name, _, value = declaration.partition(":")
             if name.strip() and value.strip():
                 element.set(name.strip(), value.strip())
+        family = element.get("font-family")
+        if family is not None and _METRIC_TWIN not in family:
+            element.set("font-family", f"{family},{_METRIC_TWIN}")
     return ElementTree.tostring(root, encoding="unicode")
 
 

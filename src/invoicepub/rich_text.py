@@ -20,6 +20,8 @@ allow-list, a second guard should a parser rule ever let something through. The 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
@@ -100,3 +102,105 @@ def markdown_to_html(text: str) -> Markup:
         strip_comments=True,
     )
     return Markup(cleaned)
+
+
+def blocks(html: str) -> list[dict[str, Any]]:
+    """Safe HTML from ``markdown_to_html`` as plain data for the paper template: a list of
+    blocks (``p``, ``heading``, ``quote``, ``pre``, ``hr``, and ``list``: ``ordered``, ``start``
+    and ``items``, each item its runs and the lists nested in it), each with its runs of text
+    (``strong``, ``em``, ``code``, ``link``, ``break``).
+
+    Only the tags of ``ALLOWED_TAGS`` occur in that HTML; the text is kept as text.
+    """
+    reader = _BlockReader()
+    reader.feed(str(html))
+    reader.close()
+    return reader.blocks
+
+
+class _BlockReader(HTMLParser):
+    _INLINE = {"strong": "strong", "em": "em", "code": "code"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[dict[str, Any]] = []
+        self._marks: dict[str, int] = {"strong": 0, "em": 0, "code": 0}
+        self._link: list[str] = []
+        self._lists: list[dict[str, Any]] = []  # the lists open, innermost last
+        self._quote = 0
+        self._pre: list[str] | None = None
+        self._current: dict[str, Any] | None = None  # the block or list item text goes to
+
+    def _open(self, kind: str) -> None:
+        if self._quote and kind == "p":
+            kind = "quote"
+        self._current = {"kind": kind, "runs": []}
+        self.blocks.append(self._current)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._INLINE:
+            self._marks[self._INLINE[tag]] += 1
+        elif tag == "a":
+            self._link.append(dict(attrs).get("href") or "")
+        elif tag == "br":
+            self._runs().append({"text": "", "break": True})
+        elif tag in ("p", "h3", "h4", "h5", "h6"):
+            if not self._lists:
+                self._open("heading" if tag.startswith("h") else "p")
+            elif self._current is not None and self._current["runs"]:
+                self._current["runs"].append({"text": "", "break": True})  # a loose item's second paragraph
+        elif tag in ("ul", "ol"):
+            start = dict(attrs).get("start")
+            listing = {"kind": "list", "ordered": tag == "ol", "start": int(start) if start and start.isdigit() else 1, "items": [], "runs": []}
+            items = self._lists[-1]["items"] if self._lists else None
+            (items[-1]["children"] if items else self.blocks).append(listing)
+            self._lists.append(listing)
+            self._current = None
+        elif tag == "li" and self._lists:
+            self._current = {"runs": [], "children": []}
+            self._lists[-1]["items"].append(self._current)
+        elif tag == "blockquote":
+            self._quote += 1
+        elif tag == "pre":
+            self._pre = []
+        elif tag == "hr":
+            self.blocks.append({"kind": "hr", "runs": []})
+            self._current = None
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._INLINE:
+            self._marks[self._INLINE[tag]] -= 1
+        elif tag == "a" and self._link:
+            self._link.pop()
+        elif tag in ("ul", "ol") and self._lists:
+            self._lists.pop()
+            self._current = self._lists[-1]["items"][-1] if self._lists else None
+        elif tag == "blockquote":
+            self._quote -= 1
+        elif tag == "pre" and self._pre is not None:
+            self.blocks.append({"kind": "pre", "text": "".join(self._pre).rstrip("\n"), "runs": []})
+            self._pre, self._current = None, None
+        elif tag in ("p", "h3", "h4", "h5", "h6") and not self._lists:
+            self._current = None
+
+    def handle_data(self, data: str) -> None:
+        if self._pre is not None:
+            self._pre.append(data)
+            return
+        if not data.strip() and (self._current is None or not self._current["runs"]):
+            return  # the newlines between blocks and before a block's text
+        run: dict[str, Any] = {"text": re.sub(r"\s+", " ", data)}  # a soft line break is a space
+        for mark, depth in self._marks.items():
+            if depth:
+                run[mark] = True
+        if self._link:
+            run["link"] = self._link[-1]
+        self._runs().append(run)
+
+    def _runs(self) -> list[dict[str, Any]]:
+        if self._current is None:
+            if self._lists:  # text after a nested list, in the same item
+                self._current = self._lists[-1]["items"][-1] if self._lists[-1]["items"] else None
+            if self._current is None:
+                self._open("p")
+        return self._current["runs"]  # type: ignore[index]
