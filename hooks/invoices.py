@@ -42,8 +42,18 @@ QR_CACHE_DIR = ".cache/invoices/qr"
 _pdf_cache: PdfCache | None = None
 _pdf_files: list[tuple[str, paper.PdfJob]] = []
 PDF_CACHE_DIR = ".cache/invoices/pdf"
-# Set to 1 to build without PDFs: a quicker preview, and the benchmark's "without files".
+# Set to 1 to build without PDFs, a quicker preview; INVOICES_NO_FILES=1 leaves out the e-invoice
+# XML as well (all the files of SPEC §9), the benchmark's "without files".
 NO_PDF_VARIABLE = "INVOICES_NO_PDF"
+NO_FILES_VARIABLE = "INVOICES_NO_FILES"
+
+
+def _without_pdfs() -> bool:
+    return os.environ.get(NO_PDF_VARIABLE) == "1" or _without_files()
+
+
+def _without_files() -> bool:
+    return os.environ.get(NO_FILES_VARIABLE) == "1"
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -95,8 +105,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for path, content in calendar.calendar_files(_site, site_url=config.site_url):
         files.append(File.generated(config, path, content=content))
     # E-invoices (UBL XML), beside the pages of the invoices that can have one.
-    for path, content in einvoice.einvoice_files(_site):
-        files.append(File.generated(config, path, content=content))
+    if not _without_files():
+        for path, content in einvoice.einvoice_files(_site):
+            files.append(File.generated(config, path, content=content))
     return files
 
 
@@ -132,7 +143,7 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
     # PDFs (SPEC §9), named by their inputs; those not cached are drawn in worker processes
     # from the page templates while the pages are built.
     _pdf_files.clear()
-    if _site is not None and custom_dir is not None and os.environ.get(NO_PDF_VARIABLE) != "1":
+    if _site is not None and custom_dir is not None and not _without_pdfs():
         _pdf_files.extend(paper.pdf_jobs(_site, _qr_cache, Theme.of(custom_dir)))
         _pdf_cache.prepare(job for _, job in _pdf_files)
     return env
@@ -151,8 +162,12 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> 
     entry = _pages.get(page.file.src_uri)
     if isinstance(entry, InvoiceEntry):
         view = invoice_page(_site, entry, _qr_cache)
-        # A build without PDFs (INVOICES_NO_PDF) offers none.
-        context["invoice"] = view if _pdf_files else replace(view, pdf_path="")
+        # A build without PDFs (INVOICES_NO_PDF) offers none, one without files no XML either.
+        if not _pdf_files:
+            view = replace(view, pdf_path="")
+        if _without_files():
+            view = replace(view, einvoice_path="", no_einvoice_reason="")
+        context["invoice"] = view
     elif isinstance(entry, ClientEntry):
         context["client"] = client_page(_site, entry)
     return context

@@ -15,6 +15,7 @@ import datetime
 import hashlib
 import io
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -27,6 +28,7 @@ import pikepdf
 import pikepdf.pdfa
 import pypdfium2
 import pytest
+import zxingcpp
 from lxml import etree
 
 from conftest import REPO, SECRET, copy_site, mkdocs_build, write_files
@@ -356,6 +358,19 @@ def test_a_build_without_pdfs_keeps_the_pdf_cache_for_the_next_build(built_sampl
     assert result.returncode == 0, result.stderr
     assert {path.name: path.stat().st_mtime_ns for path in cache.iterdir()} == before
     assert len(list((root / "site").rglob("document.pdf"))) == len(before)
+    assert list((root / "site").rglob("invoice.xml"))  # the e-invoices are there in both builds
+
+
+def test_a_build_without_files_has_no_pdf_and_no_xml_and_offers_none(tmp_path):
+    root = copy_site(tmp_path / "site")
+    result = mkdocs_build(root, INVOICES_NO_FILES="1")
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    assert not list(site.rglob("document.pdf")) and not list(site.rglob("invoice.xml"))
+    assert list(site.rglob("due-date.ics"))  # the calendar files are no files of §9: still there
+    pages = [p.read_text(encoding="utf-8") for p in site.glob("i/*/index.html")]
+    assert len(pages) > 10
+    assert not any(re.search(r'href="[^"]*(document\.pdf|invoice\.xml)"', page) for page in pages)
 
 
 # --- a PDF named by its inputs: a rebuild builds no view for an unchanged document -----------
@@ -557,3 +572,31 @@ def test_a_character_no_installed_font_has_is_shown_as_a_replacement_and_the_res
     # Typst's markup in a user's text is text: shown as written, never run.
     assert '#panic("x") $x^2$ *not bold* `raw` <b>[x]</b> @ref \\\\' in text
     assert "€100.00" in text  # 2 × 50.00, no tax for this client (reverse charge)
+
+
+PRINT_DPI = 300
+
+
+def test_the_swiss_qr_bill_is_drawn_at_its_standard_size_and_place(drawn):
+    document = pypdfium2.PdfDocument(drawn["2026-007"])
+    assert len(document) == 2  # the invoice, then a page for the payment part
+    assert tuple(round(v, 1) for v in document[1].get_size()) == tuple(round(v, 1) for v in A4)
+    image = document[1].render(scale=PRINT_DPI / 72).to_pil().convert("L")
+    codes = [r for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    (code,) = codes
+    assert code.text.startswith("SPC\r\n0200\r\n1\r\nCH4431999123000889012")
+    p = code.position
+    width_mm = math.dist((p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y)) / PRINT_DPI * 25.4
+    top_mm = min(p.top_left.y, p.top_right.y) / PRINT_DPI * 25.4
+    assert width_mm == pytest.approx(46, abs=0.5)  # SPS 2.x: 46 × 46 mm
+    assert 297 - 106 <= top_mm and top_mm + width_mm <= 297  # within the lower 105 mm
+    # The perforation line between the invoice and the payment part runs across the full
+    # width, 105 mm above the bottom edge: dark dots there within 3 mm of either edge.
+    px = lambda mm: round(mm / 25.4 * PRINT_DPI)  # noqa: E731
+    rows = range(px(297 - 105.5), px(297 - 104.5))
+    dark = lambda x0, x1: any(image.getpixel((x, y)) < 128 for y in rows for x in range(px(x0), px(x1)))  # noqa: E731
+    assert dark(0, 3) and dark(207, 210)
+    assert not any(image.getpixel((x, px(297 - 110))) < 128 for x in range(px(0), px(3)))  # nothing above it at the edge
+    # The first page keeps no QR code: the Swiss bill's is its only one.
+    first = document[0].render(scale=PRINT_DPI / 72).to_pil()
+    assert [r for r in zxingcpp.read_barcodes(first) if r.format == zxingcpp.BarcodeFormat.QRCode] == []

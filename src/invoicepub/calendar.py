@@ -64,41 +64,60 @@ def _event(
     return event
 
 
-def _calendar(entries: Iterable[InvoiceEntry], *, site_url: str | None, business_name: str, today: datetime.date) -> bytes:
+def _stamp(today: datetime.date) -> datetime.datetime:
+    # Stamped at midnight UTC of the build's day: the file changes only when a day passes.
+    return datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.timezone.utc)
+
+
+def _events(entry: InvoiceEntry, *, site_url: str | None, business_name: str, today: datetime.date) -> bytes:
+    """The ``VEVENT`` lines of one invoice's due dates, as they stand in any calendar that holds them."""
+    return b"".join(
+        _event(entry, due, amount, uid_suffix, site_url=site_url, business_name=business_name, stamp=_stamp(today)).to_ical()
+        for due, amount, uid_suffix in _due_dates(entry)
+    )
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _calendar(events: Iterable[bytes]) -> bytes:
+    """A ``VCALENDAR`` holding ``events``: icalendar's calendar lines, the events before its end.
+
+    The events are serialized once each and put together here, so that an invoice's events
+    are not drawn again for its client's calendar; the bytes are those icalendar gives for
+    the calendar with those events as its components.
+    """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    # Stamped at midnight UTC of the build's day: the file changes only when a day passes.
-    stamp = datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.timezone.utc)
-    for entry in entries:
-        for due, amount, uid_suffix in _due_dates(entry):
-            calendar.add_component(_event(entry, due, amount, uid_suffix, site_url=site_url, business_name=business_name, stamp=stamp))
-    return calendar.to_ical()
+    head = calendar.to_ical()
+    return head[: -len(_END)] + b"".join(events) + _END
 
 
 def invoice_calendar(entry: InvoiceEntry, *, site_url: str | None, business_name: str, today: datetime.date) -> bytes:
     """The ``.ics`` of one open invoice's due date."""
-    return _calendar([entry], site_url=site_url, business_name=business_name, today=today)
+    return _calendar([_events(entry, site_url=site_url, business_name=business_name, today=today)])
 
 
-def client_calendar(entry: ClientEntry, *, site_url: str | None, business_name: str, today: datetime.date) -> bytes:
-    """The ``.ics`` with the due date of every open invoice of one client."""
-    open_entries = [e for e in entry.invoices if e.figures.is_open]
-    return _calendar(open_entries, site_url=site_url, business_name=business_name, today=today)
+def client_calendar(entry: ClientEntry, *, site_url: str | None, business_name: str, today: datetime.date, events: dict[str, bytes] | None = None) -> bytes:
+    """The ``.ics`` with the due date of every open invoice of one client (``events``: those already made, by path)."""
+    made = events or {}
+    return _calendar(
+        made[e.path] if e.path in made else _events(e, site_url=site_url, business_name=business_name, today=today)
+        for e in entry.invoices
+        if e.figures.is_open
+    )
 
 
 def calendar_files(site: Site, *, site_url: str | None) -> list[tuple[str, bytes]]:
     """Every calendar file of the site as (path relative to the site root, content)."""
     options = dict(site_url=site_url, business_name=site.ledger.business.name, today=site.today)
-    files = [
-        (f"{entry.folder}/{INVOICE_FILE}", invoice_calendar(entry, **options))
-        for entry in site.published
-        if entry.figures.is_open
-    ]
+    events = {entry.path: _events(entry, **options) for entry in site.published if entry.figures.is_open}
+    files = [(f"{entry.folder}/{INVOICE_FILE}", _calendar([events[entry.path]])) for entry in site.published if entry.path in events]
     files += [
-        (f"{entry.folder}/{CLIENT_FILE}", client_calendar(entry, **options))
+        (f"{entry.folder}/{CLIENT_FILE}", client_calendar(entry, **options, events=events))
         for entry in site.clients
         if any(invoice.figures.is_open for invoice in entry.invoices)
     ]

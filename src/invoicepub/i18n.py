@@ -143,16 +143,23 @@ def format_money(amount: Decimal, currency: str, locale: Locale | str, least: in
 
 @lru_cache(maxsize=65536)
 def _format_money(amount: Decimal, currency: str, locale_id: str, least: int, most: int) -> str:
-    """``format_money`` once per value: a page and its PDF, and the rows of a page, repeat amounts,
-    and Babel's formatting costs tens of microseconds (it looks up the currency's plural name each time)."""
-    locale = Locale.parse(locale_id)
-    pattern: NumberPattern = copy.copy(locale.currency_formats["standard"])
-    pattern.frac_prec = (least, most)
+    """``format_money`` once per value: a page and its PDF, and the rows of a page, repeat amounts."""
+    locale, pattern, symbol, minus = _money_format(currency, locale_id, least, most)
     if amount.quantize(Decimal(1).scaleb(-most)) == 0:
         amount = abs(amount)  # -0.001 rounds to zero, which has no sign
     text = pattern.apply(amount, locale, currency=currency, currency_digits=False)
-    text = _currency_spacing(text, get_currency_symbol(currency, locale=locale))
-    return text.replace("-", MINUS_SIGN).replace(locale.number_symbols["latn"]["minusSign"], MINUS_SIGN)
+    text = _currency_spacing(text, symbol)
+    return text.replace("-", MINUS_SIGN).replace(minus, MINUS_SIGN)
+
+
+@lru_cache(maxsize=None)
+def _money_format(currency: str, locale_id: str, least: int, most: int) -> tuple[Locale, NumberPattern, str, str]:
+    """The locale, its currency pattern with these decimals, the currency's symbol and the locale's
+    minus sign: looked up once, not for every amount (Babel's lookups cost more than the formatting)."""
+    locale = Locale.parse(locale_id)
+    pattern: NumberPattern = copy.copy(locale.currency_formats["standard"])
+    pattern.frac_prec = (least, most)
+    return locale, pattern, get_currency_symbol(currency, locale=locale), locale.number_symbols["latn"]["minusSign"]
 
 
 MINUS_SIGN = "\u2212"  # read as "minus" by screen readers; a hyphen is not
