@@ -19,7 +19,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from invoicepub import calendar, einvoice, i18n, paper
+from invoicepub import bank_history, calendar, einvoice, i18n, paper
 from invoicepub.load import INVOICES_DIR
 from invoicepub.pdf import PdfCache, Theme
 from invoicepub.problems import InvoiceError
@@ -79,6 +79,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _problems.extend(problems)
         if _site is None:
             return config
+    # SPEC §13: the bank-change warnings need git's history of business.yml; say when it is short.
+    note = bank_history.state_note(_site.bank_history)
+    if note is not None:
+        (log.warning if note[0] == "warning" else log.info)(note[1])
     if _site.preview:
         log.warning(
             "INVOICES_SECRET is not set: building a local preview whose private links are not the published ones"

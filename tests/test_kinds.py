@@ -385,3 +385,41 @@ def test_the_statement_runs_in_date_order_and_closes_on_the_outstanding_total(tm
     # Closing 968.00 = 2026-001's balance 568.00 + 2026-002's 400.00; the estimate charges nothing.
     assert statement.closing == Decimal("968.00")
     assert statement.closing == sum(e.figures.balance for e in client.invoices)
+
+
+def test_a_credit_note_on_an_invoice_paid_in_full_reads_to_be_refunded(tmp_path):
+    # SPEC §14. Invoice 2026-001 of the sample: 1200.00 + 24 × 55.00 = 2520.00, reverse charge,
+    # paid 2520.00 on 28 Aug. A credit note of 200.00 on it leaves nothing owed: 200.00 goes back.
+    from conftest import SECRET, copy_site
+    from invoicepub.qr import QrCache
+    from invoicepub.views import invoice_page
+
+    root = copy_site(tmp_path / "site")
+    write_files(root, {"invoices/2026/R-2026-900.yml": """
+        number: "R-2026-900"
+        kind: credit_note
+        corrects: "2026-001"
+        reason: Two workshop hours were not held.
+        client: harbour-finch
+        issued: 2026-11-20
+        items:
+          - description: Workshop hours not held
+            unit_price: 200.00
+            tax: reverse charge
+        """})
+    site = load_site(root, secret=SECRET, today=DAY)
+    qr = QrCache(None)
+    invoice = invoice_page(site, site.entry("2026-001"), qr)
+    rows = {row.kind: (row.label, row.amount) for row in invoice.totals}
+    assert rows["paid"] == ("Paid", "−€2,520.00")
+    assert rows["credited"] == ("Credited (to be refunded)", "−€200.00")
+    assert rows["balance"] == ("To be refunded", "€200.00")  # 2520.00 − 2520.00 − 200.00 = −200.00
+    assert (invoice.summary.label, invoice.summary.amount) == ("To be refunded", "€200.00")
+    note = invoice_page(site, site.entry("R-2026-900"), qr)
+    assert note.summary.detail == "Invoice 2026-001 was already paid in full: this amount is to be refunded to you."
+    # A credit note on an invoice not yet paid in full (the sample's R-2026-001 on 2026-003,
+    # 1000.00 paid of 2916.50) is still taken off what is owed.
+    partly = invoice_page(site, site.entry("2026-003"), qr)
+    rows = {row.kind: (row.label, row.amount) for row in partly.totals}
+    assert rows["credited"] == ("Credit notes", "−€119.70") and rows["balance"] == ("Balance due", "€1,796.80")
+    assert invoice_page(site, site.entry("R-2026-001"), qr).summary.detail == "Taken off the balance of invoice 2026-003."

@@ -29,6 +29,7 @@ from invoicepub.figures import Credit, compute
 from invoicepub.jsonld import invoice_jsonld
 from invoicepub.reminders import reminders_due
 from invoicepub.site import load_site
+from invoicepub.views import client_page
 
 BUSINESS = """
     name: Test Studio
@@ -99,6 +100,24 @@ def test_three_instalments_with_a_deposit_two_partial_payments_and_one_overdue(t
     # Every payment rail carries what is to pay now, not the balance.
     (epc,) = entry.ways.qr_codes
     assert epc.payload.split("\n")[7] == "EUR202.50"
+
+
+@pytest.mark.parametrize(
+    ("today", "overdue"),
+    [
+        ("2026-11-23", "202.50"),  # only the second instalment (due 1 Nov) is late: 400.00 − 197.50
+        ("2026-12-02", "710.00"),  # the last one too: 202.50 + 507.50, the whole balance
+    ],
+)
+def test_overdue_totals_count_only_the_late_instalments(tmp_path, today, overdue):
+    site = site_with(tmp_path, PLAN, datetime.date.fromisoformat(today), full=True)
+    (client,) = site.clients
+    (total,) = client_page(site, client).totals
+    assert total.outstanding == "€710.00"  # 1210.00 − 500.00 paid, whatever is late
+    assert total.overdue == f"€{overdue}" and total.has_overdue == (overdue != "0.00")
+    result = run_invoices(tmp_path, "status", today=today)
+    assert result.returncode == 0, result.stderr
+    assert f"total EUR: 710.00 outstanding, {overdue} overdue" in result.stdout
 
 
 def test_json_ld_gives_the_earliest_unpaid_instalment_and_the_whole_balance(tmp_path):
@@ -229,6 +248,21 @@ def test_the_reminder_e_mail_asks_for_the_instalment_ahead_of_its_date(tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Subject: Invoice 2026-001 is overdue: €202.50 to pay" in result.stdout
     assert "would send 1 reminder(s)" in result.stdout
+    # SPEC §14: the e-mail names the instalment, its unpaid part and what to pay now.
+    body = " ".join(result.stdout.split())
+    assert "Instalment 2 of 3, due on November 1, 2026: €202.50 unpaid." in body  # 400.00 − 197.50
+    assert "To pay now: €202.50" in body and "Amount due:" not in body
+
+
+def test_an_instalment_reminder_names_it_in_the_clients_language(tmp_path):
+    # The same plan for a Spanish-speaking client, on 28 Nov: "Plazo 2 de 3", the date and amount as Spanish writes them.
+    site_with(tmp_path, PLAN, full=True)
+    write_files(tmp_path, {"invoices/clients/acme.yml": CLIENT.replace("language: en", "language: es")})
+    result = run_invoices(tmp_path, "remind", today="2026-11-28")
+    assert result.returncode == 0, result.stderr
+    body = " ".join(result.stdout.split())
+    assert "Plazo 2 de 3, con vencimiento el 1 de noviembre de 2026: 202,50 € pendientes." in body
+    assert "A pagar ahora: 202,50 €" in body
 
 
 def test_the_calendar_has_one_event_per_unpaid_instalment_and_the_page_carries_to_pay_now(tmp_path):

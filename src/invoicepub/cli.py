@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from . import links
+from . import bank_history, links
 from .audit import audit_site, private_details
 from .einvoice import eligibility
 from .fields import identifier
@@ -195,6 +195,13 @@ def _check(root: Path, args: argparse.Namespace) -> int:
         if reasons:
             kind = "credit note" if entry.invoice.kind == CREDIT_NOTE else "invoice"
             print(f"note: {entry.invoice.source}: {kind} {entry.invoice.number} has no e-invoice (XML): {eligibility.explain(reasons)}")
+    # SPEC §13: a changed account is how invoice fraud starts; the pages warn of these too.
+    note = bank_history.state_note(site.bank_history)
+    if note is not None:
+        print(f"{note[0]}: {note[1]}")
+    if site.bank_history is not None:
+        for change in bank_history.recent_changes(site.bank_history, site.today, business.bank_change_notice_days):
+            print(f"warning: {bank_history.describe(change)}")
     return 0
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Iterable
 from decimal import Decimal, localcontext
 
 from . import estimates
@@ -102,6 +103,9 @@ class InvoiceFigures:
     instalments: tuple[Instalment, ...] = ()  # the payment plan (SPEC §8), empty without a schedule
     to_pay_now: Decimal = ZERO  # what the client should pay today; zero when nothing is to pay
     next_due: datetime.date | None = None  # the earliest unpaid instalment's date, else the due date
+    # What is late: the balance of an overdue invoice; with a payment plan, only the unpaid part
+    # of its overdue instalments (SPEC §14), not the instalments still to come.
+    overdue: Decimal = ZERO
 
     @property
     def is_open(self) -> bool:
@@ -200,6 +204,12 @@ def _compute(invoice: Invoice, today: datetime.date, credits: tuple[Credit, ...]
         next_due = next((i.due for i in instalments if i.unpaid > 0), invoice.due)
     else:
         now, next_due = open_balance, invoice.due
+    if status != OVERDUE:
+        overdue = ZERO
+    elif instalments:
+        overdue = sum((i.unpaid for i in instalments if i.status == OVERDUE), ZERO)
+    else:
+        overdue = balance
     return InvoiceFigures(
         currency=currency,
         lines=lines,
@@ -220,7 +230,35 @@ def _compute(invoice: Invoice, today: datetime.date, credits: tuple[Credit, ...]
         instalments=instalments,
         to_pay_now=now,
         next_due=next_due,
+        overdue=round_money(overdue, currency),
     )
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What some documents come to in one currency."""
+
+    outstanding: Decimal  # Σ the balances of those not void: a credit (negative balance) nets
+    overdue: Decimal  # Σ what is late on them (``InvoiceFigures.overdue``)
+
+
+def totals(documents: Iterable[InvoiceFigures]) -> dict[str, Totals]:
+    """The outstanding and overdue totals of ``documents``, per currency, in currency order.
+
+    The one place they are added up: a client's page (all the client's invoices and credit
+    notes: its outstanding is the statement's closing balance), ``invoices status`` (the open
+    invoices of every client) and the reminders read it.
+    """
+    outstanding: dict[str, Decimal] = {}
+    overdue: dict[str, Decimal] = {}
+    for figures in documents:
+        currency = figures.currency
+        outstanding.setdefault(currency, ZERO)
+        overdue.setdefault(currency, ZERO)
+        if figures.status != VOID:
+            outstanding[currency] += figures.balance
+        overdue[currency] += figures.overdue
+    return {currency: Totals(round_money(outstanding[currency], currency), round_money(overdue[currency], currency)) for currency in sorted(outstanding)}
 
 
 def _status(

@@ -46,6 +46,7 @@ BUSINESS_FIELDS = {
     "currency": Field(f.currency),
     "language": Field(f.language),
     "payment_terms_days": Field(f.whole_number(0, 3650)),  # at most ten years
+    "bank_change_notice_days": Field(f.whole_number(0, 3650)),  # SPEC §13: warn this long after an account changed
     "payment": _nested,
     "support": _nested,
     "logo": Field(f.text),

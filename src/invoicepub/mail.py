@@ -93,6 +93,8 @@ def compose(reminder: Reminder, site: Site, *, site_url: str | None, sender: str
         due=due,
         days_overdue=max((site.today - reminder.due).days, 0),
         amount=amount,
+        instalment=reminder.instalment,
+        unpaid=fmt.money(reminder.unpaid, invoice.currency) if reminder.unpaid is not None else "",
         link=absolute(site_url, entry.path),
         bank=bank,
         buttons=buttons,

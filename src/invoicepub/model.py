@@ -77,6 +77,7 @@ class Business:
     currency: str = "EUR"
     language: str = "en"
     payment_terms_days: int = 30
+    bank_change_notice_days: int = 90  # SPEC §13: how long pages warn after an account changed
     payment: PaymentOptions = field(default_factory=PaymentOptions)
     support: Support = field(default_factory=Support)
     logo: str | None = None  # an image under docs/, as a path relative to docs/

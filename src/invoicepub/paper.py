@@ -32,7 +32,7 @@ from .model import CREDIT_NOTE, INVOICE
 from .pdf import DOCUMENT_FILE, PdfRequest, Theme, drawing_fingerprint
 from .qr import QrCache
 from .site import InvoiceEntry, Site
-from .views import DOCUMENT_TEMPLATES, InvoicePage, invoice_page
+from .views import DOCUMENT_TEMPLATES, InvoicePage, bank_notice_day, invoice_page
 
 
 def document_date(entry: InvoiceEntry) -> datetime.date:
@@ -113,6 +113,7 @@ def _inputs_key(site: Site, entry: InvoiceEntry, linked: tuple[InvoiceEntry, ...
         entry.uri,
         entry.figures.credits,
         tuple((other.invoice, other.client, other.path, other.uri) for other in linked),
+        bank_notice_day(replace(site, today=document_date(entry)), entry),  # SPEC §13, as printed
     )
     digest = hashlib.sha256()
     for part in ("pdf-job-1", _code_fingerprint(), _libraries(), drawing_fingerprint(), theme.fingerprint, repr(inputs)):

@@ -47,6 +47,9 @@ class Reminder:
     due: datetime.date  # the date it reminds of: the invoice's, or its instalment's
     amount: Decimal  # what it asks for: the instalment's unpaid part ahead of its date, else what is to pay now
     key: str  # how the record holds it: the stage, or "<instalment date> <stage>"
+    # With a payment plan: which instalment (1-based) of how many, and its unpaid part (SPEC §14).
+    instalment: tuple[int, int] | None = None
+    unpaid: Decimal | None = None
 
     @property
     def kind(self) -> str:
@@ -79,13 +82,14 @@ def reminders_due(site: Site, record: dict[str, dict[str, str]], *, days_before:
             if stage is not None and stage not in sent:
                 owed.append(Reminder(entry, stage, entry.invoice.due, figures.to_pay_now, stage))
             continue
-        for instalment in figures.instalments:
+        for index, instalment in enumerate(figures.instalments, start=1):
             stage = current_stage(instalment.due, site.today, days_before, every)
             key = f"{instalment.due.isoformat()} {stage}"
             if instalment.unpaid <= 0 or stage is None or key in sent:
                 continue
             amount = instalment.unpaid if stage == "upcoming" else figures.to_pay_now
-            owed.append(Reminder(entry, stage, instalment.due, amount, key))
+            place = (index, len(figures.instalments))
+            owed.append(Reminder(entry, stage, instalment.due, amount, key, instalment=place, unpaid=instalment.unpaid))
             break  # one reminder a day per invoice: the earliest instalment's
     owed.sort(key=lambda r: (r.entry.figures.status != OVERDUE, r.due, r.entry.invoice.number))
     return owed

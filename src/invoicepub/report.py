@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .figures import OVERDUE
+from .figures import totals
 from .site import InvoiceEntry, Site
 
 
@@ -21,11 +21,8 @@ def status_report(site: Site) -> StatusReport:
     date (with a payment plan, the earliest unpaid instalment's)."""
     open_entries = [entry for entry in site.published if entry.figures.is_open]
     open_entries.sort(key=lambda e: (-e.figures.days_overdue, e.figures.next_due or e.invoice.due, e.invoice.number))
-    outstanding: dict[str, Decimal] = {}
-    overdue: dict[str, Decimal] = {}
-    for entry in open_entries:
-        currency = entry.invoice.currency
-        outstanding[currency] = outstanding.get(currency, Decimal(0)) + entry.figures.balance
-        if entry.figures.status == OVERDUE:
-            overdue[currency] = overdue.get(currency, Decimal(0)) + entry.figures.balance
+    # With a payment plan, only the unpaid part of the overdue instalments is overdue (SPEC §14).
+    sums = totals(entry.figures for entry in open_entries)
+    outstanding = {currency: total.outstanding for currency, total in sums.items()}
+    overdue = {currency: total.overdue for currency, total in sums.items() if total.overdue > 0}
     return StatusReport(tuple(open_entries), outstanding, overdue)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Mapping
 
 from . import links
+from .bank_history import BankHistory, current_accounts, read_history
 from .figures import Credit, InvoiceFigures, compute, credit_of
 from .load import load_ledger
 from .model import CREDIT_NOTE, ESTIMATE, INVOICE, Client, Invoice, Ledger
@@ -65,11 +66,13 @@ class Site:
     preview: bool  # True when no secret was given: links are not the published ones
     entries: tuple[InvoiceEntry, ...]  # every invoice, drafts included, in file order
     clients: tuple[ClientEntry, ...]  # clients with at least one published invoice
+    bank_history: BankHistory | None = None  # when the accounts of business.yml changed (SPEC §13)
     # Derived from ``entries`` once (every page view asks for them): fields, so that a copy
     # made with dataclasses.replace (a PDF's site as of its own date) keeps them.
     published: tuple[InvoiceEntry, ...] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     _credit_notes: dict[str, tuple[InvoiceEntry, ...]] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     _by_number: dict[str, InvoiceEntry] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    _clients_by_id: dict[str, ClientEntry] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.published is None:
@@ -86,9 +89,18 @@ class Site:
             for entry in self.entries:
                 by_number.setdefault(entry.invoice.number, entry)
             object.__setattr__(self, "_by_number", by_number)
+        if self._clients_by_id is None:
+            object.__setattr__(self, "_clients_by_id", {entry.client.id: entry for entry in self.clients})
 
     def entry(self, number: str) -> InvoiceEntry | None:
         return self._by_number.get(number)
+
+    def previous_invoice(self, entry: InvoiceEntry) -> InvoiceEntry | None:
+        """The client's published invoice issued last before ``entry`` (by date, then number)."""
+        client = self._clients_by_id.get(entry.client.id)
+        place = (entry.invoice.issued, entry.invoice.number)
+        # A client's invoices are newest first: the first one before ``entry`` is the one.
+        return next((e for e in (client.invoices if client else ()) if (e.invoice.issued, e.invoice.number) < place), None)
 
     def credit_notes_of(self, number: str) -> tuple[InvoiceEntry, ...]:
         """The published credit notes that correct invoice ``number``, oldest first."""
@@ -112,8 +124,12 @@ def load_site(
     secret: str | None,
     today: datetime.date,
     directory_urls: bool = True,
+    with_history: bool = True,
 ) -> Site:
-    """Load and check ``root/invoices`` and lay out the private pages; raises ``InvoiceError``."""
+    """Load and check ``root/invoices`` and lay out the private pages; raises ``InvoiceError``.
+
+    ``with_history``: read when the bank accounts changed from git (``bank_history``).
+    """
     ledger = load_ledger(Path(root), today)
     preview = not secret
     key = links.check_secret(secret) if secret else links.preview_key(root)
@@ -164,7 +180,8 @@ def load_site(
                 uri=links.source_uri(links.CLIENT_PREFIX, token),
             )
         )
-    return Site(ledger=ledger, today=today, preview=preview, entries=tuple(entries), clients=tuple(clients))
+    history = read_history(Path(root), current_accounts(ledger.business), today) if with_history else None
+    return Site(ledger=ledger, today=today, preview=preview, entries=tuple(entries), clients=tuple(clients), bank_history=history)
 
 
 def _credits(ledger: Ledger, today: datetime.date) -> dict[str, tuple[Credit, ...]]:

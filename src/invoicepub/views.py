@@ -17,7 +17,9 @@ from markupsafe import Markup
 from . import calendar, einvoice, pdf, tax
 from .einvoice import eligibility
 from .estimates import ACCEPTED, DECLINED, EXPIRED, OPEN
-from .figures import DRAFT, DUE, ISSUED, OVERDUE, PAID, PARTIALLY_PAID, VOID
+from .figures import DRAFT, DUE, ISSUED, OVERDUE, PAID, PARTIALLY_PAID, VOID, InvoiceFigures
+from .figures import totals as figures_totals
+from .bank_history import account_key, current_accounts, notice_day
 from .i18n import N_, Formatter, formatter
 from .jsonld import invoice_jsonld
 from .model import CREDIT_NOTE, ESTIMATE, INVOICE, Business, Client
@@ -191,6 +193,7 @@ class InvoicePage:
     valid_until_iso: str = ""
     accept_mailto: str = ""  # an open estimate: the e-mail that accepts it, or ""
     schedule: tuple[InstalmentRow, ...] = ()  # an invoice with a payment plan: its instalments
+    bank_notice: str = ""  # "Our bank details changed on …" above the ways to pay (SPEC §13), or ""
 
 
 @dataclass(frozen=True)
@@ -341,10 +344,11 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
     if figures.paid:
         totals.append(TotalRow(fmt.gettext("Paid"), money(-figures.paid), "paid"))
     if figures.credited and invoice.kind == INVOICE:
-        totals.append(TotalRow(fmt.gettext("Credit notes"), money(-figures.credited), "credited"))
+        # Credited after the invoice was paid in full, a credit note is money to give back (SPEC §14).
+        label = fmt.gettext("Credited (to be refunded)") if _paid_in_full(figures) else fmt.gettext("Credit notes")
+        totals.append(TotalRow(label, money(-figures.credited), "credited"))
     if figures.status != VOID and invoice.kind == INVOICE:
-        label = fmt.gettext("Credit in your favour") if figures.balance < 0 else fmt.gettext("Balance due")
-        totals.append(TotalRow(label, money(abs(figures.balance)), "balance"))
+        totals.append(TotalRow(_balance_label(fmt, figures), money(abs(figures.balance)), "balance"))
 
     payments = tuple(
         PaymentRow(
@@ -379,7 +383,7 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         issued_iso=invoice.issued.isoformat(),
         due=fmt.date(invoice.due),
         due_iso=invoice.due.isoformat(),
-        summary=_summary(fmt, entry, site.today),
+        summary=_summary(fmt, entry, site.today, site.entry(entry.invoice.corrects) if entry.invoice.corrects else None),
         items=items,
         show_unit=any(line.item.unit for line in figures.lines),
         show_discount=any(line.discount for line in figures.lines),
@@ -399,8 +403,45 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         pdf_path=f"{entry.folder}/{pdf.DOCUMENT_FILE}",
         pdf_filename=f"{invoice_title(entry)}.pdf",
         schedule=_schedule(fmt, entry),
+        bank_notice=_bank_notice(fmt, site, entry),
         **_kind_fields(site, entry, fmt),
     )
+
+
+def bank_notice_day(site: Site, entry: InvoiceEntry) -> datetime.date | None:
+    """The day the accounts this page asks the client to pay into changed, when it must say so (SPEC §13)."""
+    ways = entry.ways
+    if ways is None or site.bank_history is None:
+        return None
+    asked = {account_key(qr.account) for qr in ways.qr_codes}
+    if ways.account is not None:
+        asked.add(account_key(ways.account.iban))
+    previous = site.previous_invoice(entry)
+    business = site.ledger.business
+    return notice_day(
+        site.bank_history,
+        current_accounts(business),
+        asked,
+        previous.invoice.issued if previous is not None else None,
+        site.today,
+        business.bank_change_notice_days,
+    )
+
+
+def _bank_notice(fmt: Formatter, site: Site, entry: InvoiceEntry) -> str:
+    """Above the ways to pay: the account changed on that day; confirm it by phone (or e-mail) first."""
+    day = bank_notice_day(site, entry)
+    if day is None:
+        return ""
+    business = site.ledger.business
+    phone = business.support.phone or business.phone
+    email = business.support.email or business.email
+    date = fmt.date(day)
+    if phone:
+        return fmt.gettext("Our bank details changed on {date}. Please confirm them with us by phone on {phone} before you pay.", date=date, phone=phone)
+    if email:
+        return fmt.gettext("Our bank details changed on {date}. Please confirm them with us by e-mail at {email} before you pay.", date=date, email=email)
+    return fmt.gettext("Our bank details changed on {date}. Please confirm them with us before you pay.", date=date)
 
 
 def _schedule(fmt: Formatter, entry: InvoiceEntry) -> tuple[InstalmentRow, ...]:
@@ -429,21 +470,10 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
     client = entry.client
     fmt = formatter(client.language)
     rows = []
-    outstanding: dict[str, Decimal] = {}
-    overdue: dict[str, Decimal] = {}
     payments = []
     for invoice_entry in entry.invoices:
         invoice, figures = invoice_entry.invoice, invoice_entry.figures
         currency = invoice.currency
-        outstanding.setdefault(currency, Decimal(0))
-        overdue.setdefault(currency, Decimal(0))
-        # Outstanding nets every invoice's balance (credit notes taken off, a credit counted
-        # against what is due), so it equals the statement's closing balance.
-        if figures.status != VOID:
-            outstanding[currency] += figures.balance
-        if figures.is_open:
-            if figures.status == OVERDUE:
-                overdue[currency] += figures.balance
         rows.append(
             ClientInvoiceRow(
                 number=invoice.number,
@@ -473,15 +503,17 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
                 )
             )
     payments.sort(key=lambda row: (row.date_iso, row.invoice_number), reverse=True)
+    # Outstanding nets every invoice's balance (credit notes taken off, a credit counted
+    # against what is due), so it equals the statement's closing balance.
     totals = tuple(
         CurrencyTotal(
             currency=currency,
-            outstanding=fmt.money(abs(outstanding[currency]), currency),
-            overdue=fmt.money(overdue[currency], currency),
-            has_overdue=overdue[currency] > 0,
-            in_credit=outstanding[currency] < 0,
+            outstanding=fmt.money(abs(total.outstanding), currency),
+            overdue=fmt.money(total.overdue, currency),
+            has_overdue=total.overdue > 0,
+            in_credit=total.outstanding < 0,
         )
-        for currency in sorted(outstanding)
+        for currency, total in figures_totals(e.figures for e in entry.invoices).items()
     )
     return ClientPage(
         language=client.language,
@@ -605,13 +637,27 @@ def _qr_view(fmt: Formatter, qr: PaymentQr, qr_cache: QrCache) -> QrView:
     return QrView(rail=qr.rail, svg=Markup(svg), alt=alt)
 
 
-def _summary(fmt: Formatter, entry: InvoiceEntry, today: datetime.date) -> Summary:
+def _paid_in_full(figures: InvoiceFigures) -> bool:
+    """Whether the payments alone settle the invoice: a credit note on it is then to be refunded."""
+    return figures.amount_due > 0 and figures.paid >= figures.amount_due
+
+
+def _balance_label(fmt: Formatter, figures: InvoiceFigures) -> str:
+    """A balance below zero is "to be refunded" when credit notes took it there, else a credit."""
+    if figures.balance >= 0:
+        return fmt.gettext("Balance due")
+    return fmt.gettext("To be refunded") if figures.credited > 0 else fmt.gettext("Credit in your favour")
+
+
+def _summary(fmt: Formatter, entry: InvoiceEntry, today: datetime.date, corrected: InvoiceEntry | None = None) -> Summary:
     figures = entry.figures
     currency = entry.invoice.currency
     if entry.invoice.kind == ESTIMATE:
         return _estimate_summary(fmt, entry)
     if entry.invoice.kind == CREDIT_NOTE:
         detail = fmt.label("credited_against", number=entry.invoice.corrects)
+        if corrected is not None and _paid_in_full(corrected.figures):
+            detail = fmt.gettext("Invoice {number} was already paid in full: this amount is to be refunded to you.", number=entry.invoice.corrects)
         if figures.status == VOID:
             detail = fmt.gettext("This credit note has been voided: it credits nothing.")
         return Summary(fmt.gettext("Amount credited"), fmt.money(-figures.credited, currency), detail, False)
@@ -619,7 +665,7 @@ def _summary(fmt: Formatter, entry: InvoiceEntry, today: datetime.date) -> Summa
         void_notice = fmt.gettext("This invoice has been voided. Nothing is due and it cannot be paid.")
         return Summary(fmt.gettext("Nothing to pay"), fmt.money(figures.payable, currency), void_notice, False)
     if figures.status == PAID:
-        label = fmt.gettext("Credit in your favour") if figures.balance < 0 else fmt.gettext("Nothing to pay")
+        label = _balance_label(fmt, figures) if figures.balance < 0 else fmt.gettext("Nothing to pay")
         if figures.balance < 0:
             detail = fmt.gettext("Payments and credit notes exceed the amount due: the difference is yours.")
         elif figures.credited:
