@@ -24,8 +24,8 @@ from invoicepub.load import INVOICES_DIR
 from invoicepub.pdf import PdfCache, Theme
 from invoicepub.problems import InvoiceError
 from invoicepub.qr import QrCache
-from invoicepub.site import ClientEntry, InvoiceEntry, Site, load_site_from_environment
-from invoicepub.views import DOCUMENT_TEMPLATES, client_page, client_title, invoice_page, invoice_title
+from invoicepub.site import ClientEntry, InvoiceEntry, Site, StatementEntry, load_site_from_environment
+from invoicepub.views import DOCUMENT_TEMPLATES, client_page, client_title, invoice_page, invoice_title, statement_page, statement_title
 
 log = logging.getLogger("mkdocs.hooks.invoices")
 
@@ -99,10 +99,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    # One virtual page per published invoice and per client, kept out of the navigation.
+    # One virtual page per published invoice, per client and per year of a client's account,
+    # kept out of the navigation.
     if _site is None:
         return files
-    for entry in (*_site.published, *_site.clients):
+    for entry in (*_site.published, *_site.clients, *(page for client in _site.clients for page in client.statements)):
         files.append(File.generated(config, entry.uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
         _pages[entry.uri] = entry
     # Due dates as calendar files, beside their private pages.
@@ -120,11 +121,16 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     entry = _pages.get(page.file.src_uri)
     if entry is None:
         return markdown
-    is_invoice = isinstance(entry, InvoiceEntry)
+    if isinstance(entry, InvoiceEntry):
+        title, template, language = invoice_title(entry), DOCUMENT_TEMPLATES[entry.invoice.kind], entry.invoice.language
+    elif isinstance(entry, StatementEntry):
+        title, template, language = statement_title(entry), "statement.html", entry.client.language
+    else:
+        title, template, language = client_title(entry), "client.html", entry.client.language
     page.meta.update(
-        title=invoice_title(entry) if is_invoice else client_title(entry),
-        template=DOCUMENT_TEMPLATES[entry.invoice.kind] if is_invoice else "client.html",
-        language=entry.invoice.language if is_invoice else entry.client.language,
+        title=title,
+        template=template,
+        language=language,
         private=True,
         search={"exclude": True},
     )
@@ -174,6 +180,9 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> 
         context["invoice"] = view
     elif isinstance(entry, ClientEntry):
         context["client"] = client_page(_site, entry)
+    elif isinstance(entry, StatementEntry):
+        view = statement_page(_site, entry)
+        context["statement"] = view if _pdf_files else replace(view, pdf_path="")
     return context
 
 

@@ -113,7 +113,10 @@ def test_every_published_invoice_and_client_has_its_page(built_sample):
         assert client_html(built_sample, client_id)
     pages = sorted(p.relative_to(built_sample / "site").as_posix() for p in (built_sample / "site").rglob("index.html"))
     assert len([p for p in pages if p.startswith("i/")]) == len(INVOICE_CLIENT)
-    assert len([p for p in pages if p.startswith("c/")]) == len(CLIENTS)
+    assert len([p for p in pages if p.startswith("c/") and p.count("/") == 2]) == len(CLIENTS)
+    # and one statement page per client for 2026, the only year the sample's accounts moved in
+    assert len([p for p in pages if re.fullmatch(r"c/[0-9a-f]{32}/2026/index.html", p)]) == len(CLIENTS)
+    assert len([p for p in pages if p.startswith("c/")]) == 2 * len(CLIENTS)
 
 
 def test_drafts_are_never_published(built_sample):

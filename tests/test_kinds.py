@@ -423,3 +423,129 @@ def test_a_credit_note_on_an_invoice_paid_in_full_reads_to_be_refunded(tmp_path)
     rows = {row.kind: (row.label, row.amount) for row in partly.totals}
     assert rows["credited"] == ("Credit notes", "−€119.70") and rows["balance"] == ("Balance due", "€1,796.80")
     assert invoice_page(site, site.entry("R-2026-001"), qr).summary.detail == "Taken off the balance of invoice 2026-003."
+
+
+# --- statements by year (SPEC §14) -----------------------------------------------------------
+
+# Three years with activity and one without. By hand, with 2026-001 (1210.00, 400.00 paid):
+# 2023: opening 0.00; +300.00 (2023-001) = 300.00; closing 300.00.
+# 2024: opening 300.00; −300.00 (paid 2024-01-15) = 0.00; +200.00 (2024-001) = 200.00;
+#       −50.00 (CN-2024) = 150.00; closing 150.00.
+# 2025: nothing moved, no statement.
+# 2026: opening 150.00; +1210.00 = 1360.00; −400.00 = 960.00; closing 960.00
+#       = the outstanding total: 0.00 (2023-001) + 150.00 (2024-001) + 810.00 (2026-001).
+OLDER = {
+    "2023-001": textwrap.dedent("""
+        number: "2023-001"
+        client: acme
+        issued: 2023-03-01
+        items:
+          - description: Audit
+            unit_price: 300.00
+        payments:
+          - date: 2024-01-15
+            amount: 300.00
+    """).lstrip(),
+    "2024-001": textwrap.dedent("""
+        number: "2024-001"
+        client: acme
+        issued: 2024-06-10
+        items:
+          - description: Hosting
+            unit_price: 200.00
+    """).lstrip(),
+    "CN-2024": textwrap.dedent("""
+        number: "CN-2024"
+        kind: credit_note
+        corrects: "2024-001"
+        reason: One month of hosting was not provided.
+        client: acme
+        issued: 2024-07-01
+        items:
+          - description: Hosting, one month off
+            unit_price: 50.00
+    """).lstrip(),
+}
+
+
+def test_each_year_opens_on_the_balance_the_years_before_closed_on(tmp_path):
+    from invoicepub.statement import year_statements
+
+    site = site_of(tmp_path, **OLDER)
+    (client,) = [c for c in site.clients if c.client.id == "acme"]
+    assert [page.year for page in client.statements] == [2023, 2024, 2026]
+    chain = []
+    for year in (2023, 2024, 2026):
+        (statement,) = year_statements(client, year)
+        chain.append((year, statement.opening, [(line.date.isoformat(), line.balance) for line in statement.lines], statement.closing))
+    assert chain == [
+        (2023, Decimal("0"), [("2023-03-01", Decimal("300.00"))], Decimal("300.00")),
+        (2024, Decimal("300.00"), [("2024-01-15", Decimal("0.00")), ("2024-06-10", Decimal("200.00")), ("2024-07-01", Decimal("150.00"))], Decimal("150.00")),
+        (2026, Decimal("150.00"), [("2026-11-02", Decimal("1360.00")), ("2026-11-05", Decimal("960.00"))], Decimal("960.00")),
+    ]
+    assert year_statements(client, 2025) == ()
+    # The last year closes on what the client owes today.
+    assert chain[-1][-1] == sum(e.figures.balance for e in client.invoices) == Decimal("960.00")
+    # Each year's page lives in the client page's private folder.
+    assert [page.path for page in client.statements] == [f"{client.path}{year}/" for year in (2023, 2024, 2026)]
+
+
+def test_the_client_page_lists_open_documents_and_the_last_24_months(tmp_path):
+    from invoicepub.views import client_page, statement_page
+
+    site = site_of(tmp_path, **OLDER)
+    (client,) = [c for c in site.clients if c.client.id == "acme"]
+    view = client_page(site, client)
+    # Today is 2026-11-23, so the last 24 months start on 2024-11-23. 2023-001 is paid and older:
+    # left off; 2024-001 is older but still open (150.00 due): listed. CN-2024 and the payment of
+    # 2024-01-15 are older: left off, and the page says where they are.
+    assert [row.number for row in view.invoices] == ["2026-001", "2024-001"]
+    assert view.credit_notes == ()
+    assert [(row.date_iso, row.amount) for row in view.payments] == [("2026-11-05", "€400.00")]
+    assert view.older_note == "Documents and payments older than 24 months are in the statements by year."
+    # The outstanding total still counts everything: 150.00 + 810.00.
+    assert [total.outstanding for total in view.totals] == ["€960.00"]
+    assert [(row.year, row.opening, row.closing) for row in view.statement_years] == [
+        (2026, "€150.00", "€960.00"),
+        (2024, "€300.00", "€150.00"),
+        (2023, "€0.00", "€300.00"),
+    ]
+    page = statement_page(site, client.statements[1])
+    (account,) = page.statements
+    assert page.title == "Statement of account 2024"
+    assert page.period == "January 1, 2024 to December 31, 2024"
+    assert (account.opening_label, account.opening, account.closing_label, account.closing) == (
+        "Opening balance", "€300.00", "Closing balance", "€150.00"
+    )
+    assert [(row.document, row.charged, row.credited, row.paid, row.balance) for row in account.rows] == [
+        ("Payment on invoice 2023-001", "", "", "€300.00", "€0.00"),
+        ("Invoice 2024-001", "€200.00", "", "", "€200.00"),
+        ("Credit note CN-2024", "", "€50.00", "", "€150.00"),
+    ]
+
+
+def test_a_year_that_closes_in_credit_opens_the_next_in_credit(tmp_path):
+    from invoicepub.statement import year_statements
+    from invoicepub.views import statement_page
+
+    # 2025-001: 100.00, paid 150.00 on 2025-05-02: the year closes on −50.00, a credit; 2026 opens
+    # on it: −50.00 + 1210.00 = 1160.00; − 400.00 = 760.00.
+    overpaid = textwrap.dedent("""
+        number: "2025-001"
+        client: acme
+        issued: 2025-05-01
+        items:
+          - description: Review
+            unit_price: 100.00
+        payments:
+          - date: 2025-05-02
+            amount: 150.00
+    """).lstrip()
+    site = site_of(tmp_path, **{"2025-001": overpaid})
+    (client,) = [c for c in site.clients if c.client.id == "acme"]
+    assert [s.closing for s in year_statements(client, 2025)] == [Decimal("-50.00")]
+    assert [(s.opening, s.closing) for s in year_statements(client, 2026)] == [(Decimal("-50.00"), Decimal("760.00"))]
+    (y2025,) = statement_page(site, client.statements[0]).statements
+    (y2026,) = statement_page(site, client.statements[1]).statements
+    assert (y2025.closing_label, y2025.closing) == ("Credit in your favour", "€50.00")
+    assert (y2026.opening_label, y2026.opening) == ("Opening credit in your favour", "€50.00")

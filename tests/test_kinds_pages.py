@@ -106,18 +106,43 @@ def test_the_corrected_invoice_keeps_its_lines_and_lists_its_credit_note(built_s
     assert '"value": "1796.80"' in html
 
 
-def test_the_client_page_lists_each_kind_and_ends_with_the_statement(built_sample):
+def statement_page(root, year: int) -> str:
+    return (root / "site" / "c" / token("client", "harbour-finch", "1") / str(year) / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_client_page_lists_each_kind_and_links_the_statement_of_the_year(built_sample):
     html = client_page(built_sample)
     estimates = html[html.index('id="estimates-heading"') :]
     assert re.findall(r'data-estimate="([^"]+)"', estimates) == ["Q-2026-002", "Q-2026-001"]
     assert re.findall(r'data-credit-note="([^"]+)"', html) == ["R-2026-001"]
-    statement = html[html.index('class="invoice-statement"') :]
-    rows = re.findall(r"<tr role=\"row\">(.*?)</tr>", statement[statement.index("<tbody") :], re.S)
+    # Every movement of this client is of 2026: one statement, linked from the client page's
+    # last section, opening on nothing and closing on the outstanding total (below).
+    statements = html[html.index('id="statements-heading"') :]
+    (row,) = re.findall(r'<tr role="row" data-statement-year="(\d+)" data-currency="(\w+)">(.*?)</tr>', statements, re.S)
+    assert row[:2] == ("2026", "EUR")
+    assert 'href="2026/">Statement of account 2026</a>' in row[2]
+    assert re.search(r"data-opening>([^<]+)<", row[2]).group(1) == "€0.00"
+    assert re.search(r"data-closing>([^<]+)<", row[2]).group(1) == "€7,836.80"
+    assert "invoice-support" not in statements  # the page's last section
+    # Nothing of this client is older than 24 months: the page leaves nothing out and says nothing.
+    assert "data-older-note" not in html
+
+
+def test_the_statement_of_the_year_runs_in_date_order_and_closes_on_the_outstanding_total(built_sample):
+    html = statement_page(built_sample, 2026)
+    assert "<title>Statement of account 2026" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    # 1 January 2026 to its last movement (2026-11-20): the year is not over, and the page states
+    # nothing of the build's day (2026-11-23).
+    assert "January 1, 2026 to November 20, 2026" in text_of(html)
+    body = html[html.index("<tbody") :]
+    rows = re.findall(r"<tr role=\"row\"[^>]*>(.*?)</tr>", body, re.S)
     lines = [" ".join(text_of(row).split()) for row in rows]
     # Running balance, by hand: +2520.00 = 2520.00; −2520.00 = 0.00; +2916.50 = 2916.50;
     # −1000.00 = 1916.50; +6000.00 (2026-012, the payment plan) = 7916.50; −1800.00 (its deposit)
     # = 6116.50; −119.70 = 5996.80; +2340.00 = 8336.80; −500.00 = 7836.80.
     assert lines == [
+        "Opening balance €0.00",
         "Aug 3, 2026 Invoice 2026-001 €2,520.00 €2,520.00",
         "Aug 28, 2026 Payment on invoice 2026-001 €2,520.00 €0.00",
         "Oct 20, 2026 Invoice 2026-003 €2,916.50 €2,916.50",
@@ -127,11 +152,45 @@ def test_the_client_page_lists_each_kind_and_ends_with_the_statement(built_sampl
         "Nov 16, 2026 Credit note R-2026-001 €119.70 €5,996.80",
         "Nov 18, 2026 Invoice 2026-011 €2,340.00 €8,336.80",
         "Nov 20, 2026 Payment on invoice 2026-012 €500.00 €7,836.80",
+        "Closing balance €7,836.80",
     ]
-    closing = re.search(r"data-closing[^>]*>([^<]+)<", statement).group(1)
-    outstanding = re.search(r"data-outstanding>([^<]+)<", html).group(1)
+    closing = re.search(r"data-closing[^>]*>([^<]+)<", html).group(1)
+    outstanding = re.search(r"data-outstanding>([^<]+)<", client_page(built_sample)).group(1)
     # The closing balance equals the outstanding total:
     # 1796.80 (2026-003) + 2340.00 (2026-011) + 3700.00 (2026-012: 6000.00 − 2300.00 paid) = 7836.80.
     assert closing == outstanding == "€7,836.80"
-    # It is the last section of the page: nothing but the page's end after it.
-    assert "invoice-support" not in statement
+    # The way back to the client page, and the statement kept out of the sitemap.
+    assert 'href="../">Invoices for Harbour &amp; Finch Ltd.</a>' in html
+    assert "/c/" not in (built_sample / "site" / "sitemap.xml").read_text(encoding="utf-8")
+
+def test_older_years_get_their_own_statements_that_chain_into_the_client_page(site_copy):
+    from conftest import mkdocs_build, write_files
+
+    # The sample's client gets an invoice of 2024, 800.00, paid 500.00 in 2024 and 300.00 on
+    # 2025-02-10. By hand: 2024 opens on 0.00, +800.00 = 800.00, −500.00 = 300.00: closes on
+    # 300.00; 2025 opens on 300.00, −300.00: closes on 0.00; 2026 opens on 0.00 and closes on
+    # 7,836.80 as before. The build's day is 2026-11-23: the last 24 months start on 2024-11-23,
+    # so 2024-100 (paid, issued before) and its payment of 2024 are off the client page; its
+    # payment of 2025-02-10 is within them and stays in the payment history.
+    write_files(site_copy, {"invoices/2024/2024-100.yml": (
+        'number: "2024-100"\nclient: harbour-finch\nissued: 2024-09-02\n'
+        "items:\n  - description: Website audit\n    unit_price: 800.00\n    tax: reverse charge\n"
+        "payments:\n  - date: 2024-10-01\n    amount: 500.00\n  - date: 2025-02-10\n    amount: 300.00\n"
+    )})
+    result = mkdocs_build(site_copy, "--strict")
+    assert result.returncode == 0, result.stderr
+    html = client_page(site_copy)
+    assert "2024-100" not in html[html.index('id="invoices-heading"') : html.index("</table>", html.index('id="invoices-heading"'))]
+    history = html[html.index('id="history-heading"') : html.index('id="statements-heading"')]
+    # The sample's payments of 2026, then 2024-100's of 2025; not its payment of 2024-10-01.
+    assert re.findall(r'datetime="([^"]+)"', history) == ["2026-11-20", "2026-11-03", "2026-10-25", "2026-08-28", "2025-02-10"]
+    assert "Documents and payments older than 24 months are in the statements by year." in text_of(html)
+    years = re.findall(r'data-statement-year="(\d+)"[^>]*>.*?data-opening>([^<]+)<.*?data-closing>([^<]+)<', html, re.S)
+    assert years == [("2026", "€0.00", "€7,836.80"), ("2025", "€300.00", "€0.00"), ("2024", "€0.00", "€300.00")]
+    for year, opening, closing in years:
+        page = statement_page(site_copy, int(year))
+        assert re.search(r"data-opening[^>]*>([^<]+)<", page).group(1) == opening
+        assert re.search(r"data-closing[^>]*>([^<]+)<", page).group(1) == closing
+    assert "January 1, 2024 to December 31, 2024" in text_of(statement_page(site_copy, 2024))
+    lines = [" ".join(text_of(row).split()) for row in re.findall(r"<tr role=\"row\" data-movement>(.*?)</tr>", statement_page(site_copy, 2025), re.S)]
+    assert lines == ["Feb 10, 2025 Payment on invoice 2024-100 €300.00 €0.00"]

@@ -348,16 +348,17 @@ def test_a_build_without_pdfs_keeps_the_pdf_cache_for_the_next_build(built_sampl
     shutil.copytree(built_sample / ".cache", root / ".cache")
     cache = root / ".cache/invoices/pdf"
     before = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
-    assert len(before) == len(load_site(root, secret=SECRET, today=TODAY).published)
+    site = load_site(root, secret=SECRET, today=TODAY)
+    assert len(before) == len(site.published) + sum(len(client.statements) for client in site.clients)
     result = mkdocs_build(root, INVOICES_NO_PDF="1")
     assert result.returncode == 0, result.stderr
-    assert not list((root / "site").rglob("document.pdf"))
+    assert not list((root / "site").rglob("document.pdf")) and not list((root / "site").rglob("statement.pdf"))
     assert {path.name: path.stat().st_mtime_ns for path in cache.iterdir()} == before
     # The next build with files finds every PDF in the cache and draws none.
     result = mkdocs_build(root)
     assert result.returncode == 0, result.stderr
     assert {path.name: path.stat().st_mtime_ns for path in cache.iterdir()} == before
-    assert len(list((root / "site").rglob("document.pdf"))) == len(before)
+    assert len(list((root / "site").rglob("document.pdf"))) + len(list((root / "site").rglob("statement.pdf"))) == len(before)
     assert list((root / "site").rglob("invoice.xml"))  # the e-invoices are there in both builds
 
 
@@ -395,7 +396,11 @@ def jobs_and_requests(root: Path, secret: str = SECRET, today: datetime.date = T
     """Per published document: its job's key (inputs) and its request's key (the content drawn)."""
     site = load_site(root, secret=secret, today=today)
     jobs = paper.pdf_jobs(site, QrCache(None), Theme.of(root / "overrides"))
-    return {job.entry.invoice.number: (job.key, job.request().key) for _, job in jobs}
+    # A year's statement is a request named by its content: both keys are that one.
+    return {
+        job.entry.invoice.number if isinstance(job, paper.PdfJob) else path: (job.key, job.request().key if isinstance(job, paper.PdfJob) else job.key)
+        for path, job in jobs
+    }
 
 
 @pytest.fixture(scope="module")
@@ -424,7 +429,12 @@ def test_a_job_is_renamed_whenever_what_its_pdf_shows_changes(before, tmp_path, 
 def test_a_job_keeps_its_name_across_build_days_and_changes_with_the_link_secret(before):
     root, keys = before
     later = jobs_and_requests(root, today=datetime.date(2027, 6, 1))
-    assert later == keys  # a daily rebuild draws nothing
+    documents = {name for name in keys if not name.endswith("statement.pdf")}
+    assert {name: later[name] for name in documents} == {name: keys[name] for name in documents}  # a daily rebuild draws nothing
+    # Nor for a year's statement, within its year (it runs to its last movement, not to the build's
+    # day); once the year is over it runs to 31 December, drawn once more.
+    assert jobs_and_requests(root, today=datetime.date(2026, 12, 30)) == keys
+    assert len(keys) - len(documents) == 6 and all(later[name] != keys[name] for name in keys.keys() - documents)
     other = jobs_and_requests(root, secret="another-secret-of-at-least-32-characters")
     # The links to related documents in a PDF carry the secret's paths: those PDFs are renamed.
     assert other["R-2026-001"][0] != keys["R-2026-001"][0] and other["R-2026-001"][1] != keys["R-2026-001"][1]
@@ -600,3 +610,58 @@ def test_the_swiss_qr_bill_is_drawn_at_its_standard_size_and_place(drawn):
     # The first page keeps no QR code: the Swiss bill's is its only one.
     first = document[0].render(scale=PRINT_DPI / 72).to_pil()
     assert [r for r in zxingcpp.read_barcodes(first) if r.format == zxingcpp.BarcodeFormat.QRCode] == []
+
+
+# --- a year's statement of account (SPEC §14) ------------------------------------------------
+
+
+def test_the_statement_of_the_year_is_a_tagged_pdf_a_beside_its_page(built_sample, tmp_path):
+    site = load_site(built_sample, secret=SECRET, today=TODAY)
+    (client,) = [c for c in site.clients if c.client.id == "harbour-finch"]
+    (year,) = client.statements
+    folder = built_sample / "site" / year.folder
+    data = (folder / "statement.pdf").read_bytes()
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="statement.pdf" download="Statement of account 2026.pdf" type="application/pdf"' in page
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(data)
+    assert unexplained_findings(path) == []
+    with pikepdf.open(path) as document:
+        assert len(document.pages) == 1 and list(document.attachments) == []  # no e-invoice in a statement
+        assert document.Root.Lang == "en" and document.Root.MarkInfo.Marked is True
+        tree = structure(document)
+        tables = [element for _, kind, element in tree if kind == "/Table"]
+        assert [kind for _, kind, _ in tree].count("/H1") == 1 and len(tables) == 1
+        head, body = [kid for kid in tables[0].K]
+        (header_row,) = head.K if isinstance(head.K, pikepdf.Array) else [head.K]
+        assert [str(cell.S) for cell in header_row.K] == ["/TH"] * 6  # Date, Document, Charged, Credited, Paid, Balance
+        assert len(body.K) == 11  # the opening balance, nine movements, the closing balance
+    text = " ".join(text_of(data).split())
+    # The same figures as the page (test_kinds_pages works them out): 0.00 to 7,836.80.
+    assert "Statement of account 2026" in text and "January 1, 2026 to November 20, 2026" in text
+    assert "Opening balance €0.00" in text and "Closing balance €7,836.80" in text
+    assert "Nov 16, 2026 Credit note R-2026-001 €119.70 €5,996.80" in text
+
+
+def test_a_long_year_runs_over_pages_with_its_header_on_each(tmp_path):
+    # 60 invoices of 10.00 in 2025, each paid the same day: 120 movements, closing on 0.00.
+    root = copy_site(tmp_path)
+    files = {}
+    for n in range(1, 61):
+        day = datetime.date(2025, 1, 1) + datetime.timedelta(days=n * 5)
+        files[f"invoices/2025/2025-{n:03}.yml"] = (
+            f'number: "2025-{n:03}"\nclient: harbour-finch\nissued: {day}\nitems:\n  - description: Support\n'
+            f"    unit_price: 10.00\n    tax: reverse charge\npayments:\n  - date: {day}\n    amount: 10.00\n"
+        )
+    write_files(root, files)
+    site = load_site(root, secret=SECRET, today=TODAY)
+    (client,) = [c for c in site.clients if c.client.id == "harbour-finch"]
+    y2025 = next(page for page in client.statements if page.year == 2025)
+    data = pdf.render(paper.statement_request(site, y2025, Theme.of(root / "overrides")))
+    document = pypdfium2.PdfDocument(data)
+    assert len(document) >= 2
+    for index in range(len(document)):
+        assert "Document" in document[index].get_textpage().get_text_range(), f"page {index + 1} has no header row"
+    text = " ".join(text_of(data).split())
+    assert "Opening balance €0.00" in text and "Closing balance €0.00" in text
+    assert text.count("Payment on invoice") == 60

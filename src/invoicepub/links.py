@@ -82,6 +82,16 @@ def source_uri(prefix: str, token: str) -> str:
     return f"{prefix}/{token}/index.md"
 
 
+def statement_path(client_path: str, year: int) -> str:
+    """A client's statement of ``year``: in the client page's private folder (SPEC §14)."""
+    folder = client_path.removesuffix("index.html")
+    return f"{folder}{year}/" if folder == client_path else f"{folder}{year}/index.html"
+
+
+def statement_uri(client_uri: str, year: int) -> str:
+    return client_uri.removesuffix("index.md") + f"{year}/index.md"
+
+
 def absolute(site_url: str | None, path: str) -> str:
     """``path`` joined to ``site_url``; a root-relative path when no site_url is set."""
     if not site_url:

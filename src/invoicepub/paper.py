@@ -29,10 +29,10 @@ from .einvoice.cii import cii_invoice
 from .figures import compute
 from .payments.ways import ways_to_pay
 from .model import CREDIT_NOTE, INVOICE
-from .pdf import DOCUMENT_FILE, PdfRequest, Theme, drawing_fingerprint
+from .pdf import DOCUMENT_FILE, STATEMENT_FILE, PdfRequest, Theme, drawing_fingerprint
 from .qr import QrCache
-from .site import InvoiceEntry, Site
-from .views import DOCUMENT_TEMPLATES, InvoicePage, bank_notice_day, invoice_page
+from .site import InvoiceEntry, Site, StatementEntry
+from .views import DOCUMENT_TEMPLATES, InvoicePage, bank_notice_day, invoice_page, statement_day, statement_page
 
 
 def document_date(entry: InvoiceEntry) -> datetime.date:
@@ -83,9 +83,20 @@ class PdfJob:
         return pdf_request(self.site, self.entry, self.qr_cache, self.theme)
 
 
-def pdf_jobs(site: Site, qr_cache: QrCache, theme: Theme) -> list[tuple[str, PdfJob]]:
-    """The PDF of every published document, as (path from the site root, job)."""
-    return [(f"{entry.folder}/{DOCUMENT_FILE}", PdfJob(site, entry, _linked(site, entry), qr_cache, theme)) for entry in site.published]
+def pdf_jobs(site: Site, qr_cache: QrCache, theme: Theme) -> list[tuple[str, PdfJob | PdfRequest]]:
+    """The PDF of every published document and of every year's statement, as (path from the site root, job)."""
+    jobs: list[tuple[str, PdfJob | PdfRequest]] = [
+        (f"{entry.folder}/{DOCUMENT_FILE}", PdfJob(site, entry, _linked(site, entry), qr_cache, theme)) for entry in site.published
+    ]
+    jobs += [(f"{page.folder}/{STATEMENT_FILE}", statement_request(site, page, theme)) for client in site.clients for page in client.statements]
+    return jobs
+
+
+def statement_request(site: Site, page: StatementEntry, theme: Theme) -> PdfRequest:
+    """A year's statement on paper: its page's view, dated the day it runs to, named by that view
+    like any request (a daily rebuild draws none again: the view holds no fact of the build's day)."""
+    view = statement_page(site, page)
+    return PdfRequest(theme=theme, template="statement.html", view=replace(view, client_path="", pdf_path=""), issued=statement_day(site, page))
 
 
 def _linked(site: Site, entry: InvoiceEntry) -> tuple[InvoiceEntry, ...]:

@@ -2,8 +2,9 @@
 
 A ``PdfRequest`` holds everything a PDF depends on: the view of the page (as of the
 document's own date, so nothing in it changes from one day to the next), the theme folder
-whose ``pdf/document.typ`` draws it, and the Factur-X XML to embed, if any. The template
-reads the view as data (``printed.document``): the figures are the page's, computed once.
+whose ``pdf/document.typ`` (``pdf/statement.typ`` for a year's statement) draws it, and the
+Factur-X XML to embed, if any. The template reads the view as data (``printed.payload``): the
+figures are the page's, computed once.
 Typst reads no file outside the theme's ``pdf`` folder and nothing from the network.
 
 The file is PDF/A-3b and PDF/UA-1 (tagged: headings, tables with header cells, the QR codes'
@@ -30,9 +31,9 @@ from . import printed
 from .cache import ContentCache
 
 DOCUMENT_FILE = "document.pdf"  # beside the page, in its private folder
+STATEMENT_FILE = "statement.pdf"  # beside a year's statement page
 FACTUR_X_FILE = "factur-x.xml"  # the name Factur-X requires for the embedded XML
 PDF_FOLDER = "pdf"  # in the theme folder: the paper template and all it may read
-PDF_TEMPLATE = "document.typ"
 PDF_STANDARDS = ["a-3b", "ua-1"]
 FONT_FAMILY = "DejaVu Sans"  # named by the paper template; installed with fonts-dejavu-core
 # Bump when the drawing changes, so that old cached PDFs are not reused.
@@ -121,24 +122,24 @@ def render(request: PdfRequest) -> bytes:
     font has (an emoji in a description): then the document is drawn again with each such
     character shown as U+FFFD, the rest of its text as written. The page shows it as written.
     """
-    document = printed.document(request.view)
+    template, document = printed.payload(request.template, request.view)
     try:
-        return _draw(request, document)
+        return _draw(request, template, document)
     except RuntimeError:  # typst.TypstError
         shown = printed.displayable(document, _glyphs())
         if shown == document:
             raise
-        return _draw(request, shown)
+        return _draw(request, template, shown)
 
 
-def _draw(request: PdfRequest, document: dict[str, Any]) -> bytes:
+def _draw(request: PdfRequest, template: str, document: dict[str, Any]) -> bytes:
     inputs = {"document": json.dumps(document, ensure_ascii=False, separators=(",", ":"))}
     if request.factur_x is not None:
         inputs["factur-x"] = request.factur_x.decode("utf-8")
     moment = datetime.datetime.combine(request.issued, datetime.time(), datetime.timezone.utc)
     folder = Path(request.theme.folder) / PDF_FOLDER
     drawn = _compiler(str(folder)).compile(
-        str(folder / PDF_TEMPLATE), format="pdf", sys_inputs=inputs, pdf_standards=PDF_STANDARDS, timestamp=moment
+        str(folder / template), format="pdf", sys_inputs=inputs, pdf_standards=PDF_STANDARDS, timestamp=moment
     )
     return drawn if request.factur_x is None else _with_factur_x_metadata(drawn)
 

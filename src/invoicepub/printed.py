@@ -18,7 +18,12 @@ from .model import CREDIT_NOTE, ESTIMATE
 from .rich_text import blocks
 
 if TYPE_CHECKING:  # views names the PDF's file, so it imports pdf, which imports this module
-    from .views import InvoicePage, Party
+    from .views import InvoicePage, Party, StatementPage
+
+# Which paper template draws which page: a document (invoice, estimate, credit note) or a
+# year's statement of account.
+DOCUMENT_TEMPLATE = "document.typ"
+STATEMENT_TEMPLATE = "statement.typ"
 
 SWISS_RAIL = "swiss_qr"
 
@@ -131,7 +136,24 @@ def _party(party: Party, gettext) -> dict[str, Any]:
     return {"name": party.name, "lines": lines}
 
 
-def _support_lines(view: InvoicePage, gettext) -> list[str]:
+def payload(page_template: str, view: Any) -> tuple[str, dict[str, Any]]:
+    """The paper template that draws a page of ``page_template``, and the data it reads."""
+    if page_template == "statement.html":
+        return STATEMENT_TEMPLATE, statement_document(view)
+    return DOCUMENT_TEMPLATE, document(view)
+
+
+def statement_document(view: StatementPage) -> dict[str, Any]:
+    """The JSON values of a year's statement (``views.StatementPage``) for ``pdf/statement.typ``."""
+    gettext = i18n.translations(view.language).gettext
+    return {
+        "view": dataclasses.asdict(view),
+        "columns": [gettext(name) for name in ("Date", "Document", "Charged", "Credited", "Paid", "Balance")],
+        "support-lines": _support_lines(view, gettext),
+    }
+
+
+def _support_lines(view: InvoicePage | StatementPage, gettext) -> list[str]:
     support = view.support
     if support is None:
         return []

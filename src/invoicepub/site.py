@@ -16,6 +16,7 @@ from . import links
 from .bank_history import BankHistory, current_accounts, read_history
 from .figures import Credit, InvoiceFigures, compute, credit_of
 from .load import load_ledger
+from .statement import years_with_activity
 from .model import CREDIT_NOTE, ESTIMATE, INVOICE, Client, Invoice, Ledger
 from .payments.ways import WaysToPay, ways_to_pay
 from .problems import Problems
@@ -48,6 +49,14 @@ class InvoiceEntry(PrivatePage):
 
 
 @dataclass(frozen=True)
+class StatementEntry(PrivatePage):
+    """One calendar year of a client's account, on a page of its own (SPEC §14)."""
+
+    client: Client
+    year: int
+
+
+@dataclass(frozen=True)
 class ClientEntry(PrivatePage):
     """One client with a page: its published documents of each kind, newest first."""
 
@@ -55,6 +64,7 @@ class ClientEntry(PrivatePage):
     invoices: tuple[InvoiceEntry, ...]  # kind invoice only: what is charged and paid
     estimates: tuple[InvoiceEntry, ...] = ()
     credit_notes: tuple[InvoiceEntry, ...] = ()
+    statements: tuple[StatementEntry, ...] = ()  # one per year the account moved in, oldest first
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,9 @@ class Site:
 
     def entry(self, number: str) -> InvoiceEntry | None:
         return self._by_number.get(number)
+
+    def client_entry(self, client_id: str) -> ClientEntry | None:
+        return self._clients_by_id.get(client_id)
 
     def previous_invoice(self, entry: InvoiceEntry) -> InvoiceEntry | None:
         """The client's published invoice issued last before ``entry`` (by date, then number)."""
@@ -170,14 +183,20 @@ def load_site(
         token = links.client_token(key, client.id, client.link_version)
         newest_first = sorted(by_client[client_id], key=lambda e: (e.invoice.issued, e.invoice.number), reverse=True)
         of_kind = lambda kind: tuple(e for e in newest_first if e.invoice.kind == kind)  # noqa: E731
+        path, uri = links.page_path(links.CLIENT_PREFIX, token, directory_urls), links.source_uri(links.CLIENT_PREFIX, token)
+        invoices, credit_notes = of_kind(INVOICE), of_kind(CREDIT_NOTE)
         clients.append(
             ClientEntry(
                 client=client,
-                invoices=of_kind(INVOICE),
+                invoices=invoices,
                 estimates=of_kind(ESTIMATE),
-                credit_notes=of_kind(CREDIT_NOTE),
-                path=links.page_path(links.CLIENT_PREFIX, token, directory_urls),
-                uri=links.source_uri(links.CLIENT_PREFIX, token),
+                credit_notes=credit_notes,
+                statements=tuple(
+                    StatementEntry(client=client, year=year, path=links.statement_path(path, year), uri=links.statement_uri(uri, year))
+                    for year in years_with_activity(invoices, credit_notes)
+                ),
+                path=path,
+                uri=uri,
             )
         )
     history = read_history(Path(root), current_accounts(ledger.business), today) if with_history else None

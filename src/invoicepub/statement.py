@@ -1,11 +1,15 @@
-"""The statement of account (SPEC §8): one client's invoices, credit notes and payments in one
-currency, in date order, with a running balance.
+"""The statement of account (SPEC §8, §14): one client's invoices, credit notes and payments in
+one currency, in date order, with a running balance; and the same account cut into calendar years.
 
 Every amount is one the figures already hold: an invoice charges its amount due, a credit
 note credits its credited amount, a payment pays its amount. The closing balance is
 therefore Σ (amount due − paid − credited) over the client's invoices: the balance of each,
 which is what the client page adds up as outstanding. Void invoices charge nothing and are
 left out; estimates are not part of an account.
+
+A year's statement holds the movements dated in that year. It opens on the balance the years
+before it closed on (zero for the first), so the years chain exactly: each year's closing
+balance is the next one's opening balance, and the last year's is the account's closing.
 """
 
 from __future__ import annotations
@@ -14,8 +18,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from typing import TYPE_CHECKING, Sequence
+
 from .figures import VOID
-from .site import ClientEntry, InvoiceEntry
+
+if TYPE_CHECKING:  # site.py reads the years with activity from here
+    from .site import ClientEntry, InvoiceEntry
 
 CHARGE = "invoice"
 CREDIT = "credit_note"
@@ -38,17 +46,41 @@ class StatementLine:
 
 @dataclass(frozen=True)
 class Statement:
-    """The account in one currency."""
+    """The account in one currency: all of it, or one calendar year of it."""
 
     currency: str
     lines: tuple[StatementLine, ...]
-    closing: Decimal  # equals Σ balances of the client's invoices in this currency
+    closing: Decimal  # all of it: equals Σ balances of the client's invoices in this currency
+    opening: Decimal = Decimal(0)  # a year's: the closing balance of the years before it
+    year: int | None = None  # None: the whole account
 
 
 def statements(entry: ClientEntry) -> tuple[Statement, ...]:
     """The client's statement in each currency it was invoiced in, by currency code."""
+    return _statements(entry.invoices, entry.credit_notes)
+
+
+def years_with_activity(invoices: Sequence[InvoiceEntry], credit_notes: Sequence[InvoiceEntry]) -> tuple[int, ...]:
+    """The calendar years in which the account moved (an invoice, a credit note or a payment), oldest first."""
+    return tuple(sorted({line.date.year for statement in _statements(invoices, credit_notes) for line in statement.lines}))
+
+
+def year_statements(entry: ClientEntry, year: int) -> tuple[Statement, ...]:
+    """The statement of ``year`` in each currency that moved in it, by currency code."""
+    result = []
+    for statement in statements(entry):
+        before = [line for line in statement.lines if line.date.year < year]
+        lines = tuple(line for line in statement.lines if line.date.year == year)
+        if not lines:
+            continue
+        opening = before[-1].balance if before else Decimal(0)
+        result.append(Statement(currency=statement.currency, lines=lines, closing=lines[-1].balance, opening=opening, year=year))
+    return tuple(result)
+
+
+def _statements(invoices: Sequence[InvoiceEntry], credit_notes: Sequence[InvoiceEntry]) -> tuple[Statement, ...]:
     movements: dict[str, list[tuple[datetime.date, str, str, InvoiceEntry, Decimal, str | None]]] = {}
-    for invoice_entry in entry.invoices:
+    for invoice_entry in invoices:
         invoice, figures = invoice_entry.invoice, invoice_entry.figures
         if figures.status == VOID:
             continue
@@ -56,7 +88,7 @@ def statements(entry: ClientEntry) -> tuple[Statement, ...]:
         found.append((invoice.issued, CHARGE, invoice.number, invoice_entry, figures.amount_due, None))
         for payment in invoice.payments:
             found.append((payment.date, PAYMENT, invoice.number, invoice_entry, payment.amount, payment.method))
-    for note_entry in entry.credit_notes:
+    for note_entry in credit_notes:
         note = note_entry.invoice
         if note_entry.figures.status == VOID:
             continue

@@ -26,8 +26,8 @@ from .model import CREDIT_NOTE, ESTIMATE, INVOICE, Business, Client
 from .payments.ways import IBAN_RAILS, PaymentQr, WaysToPay
 from .qr import QrCache
 from .rich_text import markdown_to_html
-from .site import ClientEntry, InvoiceEntry, Site
-from .statement import CHARGE, CREDIT, statements
+from .site import ClientEntry, InvoiceEntry, Site, StatementEntry
+from .statement import CHARGE, CREDIT, Statement, year_statements
 
 
 @dataclass(frozen=True)
@@ -237,12 +237,45 @@ class StatementRow:
 
 @dataclass(frozen=True)
 class StatementView:
-    """The statement of account in one currency (SPEC §8)."""
+    """A year's statement of account in one currency (SPEC §8, §14)."""
 
     currency: str
     rows: tuple[StatementRow, ...]
     closing_label: str  # "Closing balance", or "Credit in your favour" when it is negative
     closing: str
+    opening_label: str  # "Opening balance", or "Opening credit in your favour" when it is negative
+    opening: str
+
+
+@dataclass(frozen=True)
+class StatementYearRow:
+    """On the client page: one year's statement in one currency, with the balances it opens and closes on."""
+
+    year: int
+    title: str  # "Statement of account 2025": the link's text
+    path: str
+    currency: str
+    opening: str  # negative (a credit in the client's favour) shown with its minus sign
+    closing: str
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    """One calendar year of a client's account, on its own printable page (SPEC §14)."""
+
+    language: str
+    title: str  # "Statement of account 2025"
+    name: str
+    preview: bool
+    business_name: str
+    logo: str | None
+    period: str  # "1 January 2025 to 31 December 2025"; the year still running, to its last movement
+    client_title: str  # "Invoices for Acme": the link back to the client page
+    client_path: str
+    statements: tuple[StatementView, ...]
+    support: SupportView | None
+    pdf_path: str  # the PDF beside the page, or "" on the PDF itself and in a build without PDFs
+    pdf_filename: str  # "Statement of account 2025.pdf"
 
 
 @dataclass(frozen=True)
@@ -271,7 +304,8 @@ class ClientPage:
     calendar_path: str  # every open due date as .ics, or "" when nothing is due
     estimates: tuple[ClientInvoiceRow, ...] = ()  # "due" holds the last day to accept
     credit_notes: tuple[ClientCreditNoteRow, ...] = ()
-    statements: tuple[StatementView, ...] = ()
+    statement_years: tuple[StatementYearRow, ...] = ()  # newest year first
+    older_note: str = ""  # said when documents or payments older than 24 months are left off the page
 
 
 # The template (overrides/) of each kind's page; estimate and credit note pages extend the invoice's.
@@ -294,6 +328,11 @@ def _document_name(fmt: Formatter, kind: str, number: str) -> str:
 def client_title(entry: ClientEntry) -> str:
     """"Invoices for Acme" in the client's language."""
     return formatter(entry.client.language).gettext("Invoices for {name}", name=entry.client.name)
+
+
+def statement_title(entry: StatementEntry) -> str:
+    """"Statement of account 2025" in the client's language."""
+    return formatter(entry.client.language).gettext("Statement of account {year}", year=str(entry.year))
 
 
 def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoicePage:
@@ -464,14 +503,42 @@ def _schedule(fmt: Formatter, entry: InvoiceEntry) -> tuple[InstalmentRow, ...]:
     return tuple(rows)
 
 
+def recent_since(today: datetime.date) -> datetime.date:
+    """The first day of the last 24 months: what the client page lists besides open documents (SPEC §14)."""
+    try:
+        return today.replace(year=today.year - 2)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 2, day=28)
+
+
 def client_page(site: Site, entry: ClientEntry) -> ClientPage:
-    """The view of one client page: every published invoice and every payment, newest first."""
+    """The view of one client page: the open documents and those of the last 24 months, and every
+    payment of those months, newest first; the years before are in the statements by year."""
     business = site.ledger.business
     client = entry.client
     fmt = formatter(client.language)
+    since = recent_since(site.today)
+    invoices = tuple(e for e in entry.invoices if e.figures.is_open or e.invoice.issued >= since)
+    estimates = tuple(e for e in entry.estimates if e.figures.status == OPEN or e.invoice.issued >= since)
+    credit_notes = tuple(e for e in entry.credit_notes if e.invoice.issued >= since)
     rows = []
     payments = []
     for invoice_entry in entry.invoices:
+        invoice = invoice_entry.invoice
+        for payment in invoice.payments:
+            if payment.date >= since:
+                payments.append(
+                    PaymentRow(
+                        date=fmt.short_date(payment.date),
+                        date_iso=payment.date.isoformat(),
+                        amount=fmt.money(payment.amount, invoice.currency),
+                        method=payment.method or "",
+                        reference=payment.reference or "",
+                        invoice_number=invoice.number,
+                        invoice_path=invoice_entry.path,
+                    )
+                )
+    for invoice_entry in invoices:
         invoice, figures = invoice_entry.invoice, invoice_entry.figures
         currency = invoice.currency
         rows.append(
@@ -490,18 +557,6 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
                 status_label=_status_label(fmt, figures.status),
             )
         )
-        for payment in invoice.payments:
-            payments.append(
-                PaymentRow(
-                    date=fmt.short_date(payment.date),
-                    date_iso=payment.date.isoformat(),
-                    amount=fmt.money(payment.amount, currency),
-                    method=payment.method or "",
-                    reference=payment.reference or "",
-                    invoice_number=invoice.number,
-                    invoice_path=invoice_entry.path,
-                )
-            )
     payments.sort(key=lambda row: (row.date_iso, row.invoice_number), reverse=True)
     # Outstanding nets every invoice's balance (credit notes taken off, a credit counted
     # against what is due), so it equals the statement's closing balance.
@@ -544,10 +599,59 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
                 status=e.figures.status,
                 status_label=_status_label(fmt, e.figures.status),
             )
-            for e in entry.estimates
+            for e in estimates
         ),
-        credit_notes=tuple(_client_credit_note(fmt, site, note) for note in entry.credit_notes),
-        statements=_statement_views(fmt, entry),
+        credit_notes=tuple(_client_credit_note(fmt, site, note) for note in credit_notes),
+        statement_years=_statement_years(fmt, entry),
+        older_note=(
+            fmt.gettext("Documents and payments older than 24 months are in the statements by year.")
+            if (invoices, estimates, credit_notes) != (entry.invoices, entry.estimates, entry.credit_notes)
+            or any(p.date < since for e in entry.invoices for p in e.invoice.payments)
+            else ""
+        ),
+    )
+
+
+def _statement_years(fmt: Formatter, entry: ClientEntry) -> tuple[StatementYearRow, ...]:
+    """Each year's statement in each currency, newest first, for the client page's list."""
+    rows = []
+    for page in reversed(entry.statements):
+        for statement in year_statements(entry, page.year):
+            money = lambda amount: fmt.money(amount, statement.currency)  # noqa: E731
+            rows.append(StatementYearRow(page.year, statement_title(page), page.path, statement.currency, money(statement.opening), money(statement.closing)))
+    return tuple(rows)
+
+
+def statement_day(site: Site, entry: StatementEntry) -> datetime.date:
+    """The day a year's statement runs to: 31 December, or for the year still running the day of
+    its last movement, so that page and PDF state no fact of the build's day and keep their
+    bytes from one daily rebuild to the next."""
+    if entry.year < site.today.year:
+        return datetime.date(entry.year, 12, 31)
+    return max(line.date for statement in year_statements(site.client_entry(entry.client.id), entry.year) for line in statement.lines)
+
+
+def statement_page(site: Site, entry: StatementEntry) -> StatementPage:
+    """The view of one year's statement of account (SPEC §14)."""
+    business = site.ledger.business
+    client_entry = site.client_entry(entry.client.id)
+    fmt = formatter(entry.client.language)
+    statements = year_statements(client_entry, entry.year)
+    last = statement_day(site, entry)
+    return StatementPage(
+        language=entry.client.language,
+        title=statement_title(entry),
+        name=entry.client.name,
+        preview=site.preview,
+        business_name=business.name,
+        logo=business.logo,
+        period=fmt.gettext("{start} to {end}", start=fmt.date(datetime.date(entry.year, 1, 1)), end=fmt.date(last)),
+        client_title=client_title(client_entry),
+        client_path=client_entry.path,
+        statements=tuple(_statement_view(fmt, statement) for statement in statements),
+        support=_support(business, fmt, fmt.gettext("Questions about your invoices?"), statement_title(entry)),
+        pdf_path=f"{entry.folder}/{pdf.STATEMENT_FILE}",
+        pdf_filename=f"{statement_title(entry)}.pdf",
     )
 
 
@@ -756,42 +860,38 @@ def _client_credit_note(fmt: Formatter, site: Site, note: InvoiceEntry) -> Clien
     )
 
 
-def _statement_views(fmt: Formatter, entry: ClientEntry) -> tuple[StatementView, ...]:
-    """The statement of account per currency, each movement in its own column."""
-    views = []
-    for statement in statements(entry):
-        money = lambda amount: fmt.money(amount, statement.currency)  # noqa: E731
-        rows = []
-        for line in statement.lines:
-            document = line.entry.invoice
-            if line.kind == CHARGE:
-                name = fmt.gettext("Invoice {number}", number=document.number)
-            elif line.kind == CREDIT:
-                name = fmt.gettext("Credit note {number}", number=document.number)
-            else:
-                name = fmt.gettext("Payment on invoice {number}", number=document.number)
-            rows.append(
-                StatementRow(
-                    date=fmt.short_date(line.date),
-                    date_iso=line.date.isoformat(),
-                    document=name,
-                    path=line.entry.path,
-                    charged=money(line.amount) if line.kind == CHARGE else "",
-                    credited=money(line.amount) if line.kind == CREDIT else "",
-                    paid=money(line.amount) if line.kind not in (CHARGE, CREDIT) else "",
-                    balance=money(line.balance),
-                )
-            )
-        in_credit = statement.closing < 0
-        views.append(
-            StatementView(
-                currency=statement.currency,
-                rows=tuple(rows),
-                closing_label=fmt.gettext("Credit in your favour") if in_credit else fmt.gettext("Closing balance"),
-                closing=money(abs(statement.closing)),
+def _statement_view(fmt: Formatter, statement: Statement) -> StatementView:
+    """One year's statement in one currency, each movement in its own column."""
+    money = lambda amount: fmt.money(amount, statement.currency)  # noqa: E731
+    rows = []
+    for line in statement.lines:
+        document = line.entry.invoice
+        if line.kind == CHARGE:
+            name = fmt.gettext("Invoice {number}", number=document.number)
+        elif line.kind == CREDIT:
+            name = fmt.gettext("Credit note {number}", number=document.number)
+        else:
+            name = fmt.gettext("Payment on invoice {number}", number=document.number)
+        rows.append(
+            StatementRow(
+                date=fmt.short_date(line.date),
+                date_iso=line.date.isoformat(),
+                document=name,
+                path=line.entry.path,
+                charged=money(line.amount) if line.kind == CHARGE else "",
+                credited=money(line.amount) if line.kind == CREDIT else "",
+                paid=money(line.amount) if line.kind not in (CHARGE, CREDIT) else "",
+                balance=money(line.balance),
             )
         )
-    return tuple(views)
+    return StatementView(
+        currency=statement.currency,
+        rows=tuple(rows),
+        closing_label=fmt.gettext("Credit in your favour") if statement.closing < 0 else fmt.gettext("Closing balance"),
+        closing=money(abs(statement.closing)),
+        opening_label=fmt.gettext("Opening credit in your favour") if statement.opening < 0 else fmt.gettext("Opening balance"),
+        opening=money(abs(statement.opening)),
+    )
 
 
 def _seller(business: Business, fmt: Formatter) -> Party:

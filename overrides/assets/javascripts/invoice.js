@@ -6,13 +6,3 @@ for (const button of document.querySelectorAll("[data-invoice-print]")) {
   button.addEventListener("click", () => window.print());
 }
 
-// The client page's statement of account prints on its own: the page is marked while the
-// print dialog is open, and the print stylesheet then shows the statement only.
-for (const button of document.querySelectorAll("[data-invoice-print-statement]")) {
-  button.hidden = false;
-  button.addEventListener("click", () => {
-    document.body.classList.add("invoice-printing-statement");
-    window.print();
-  });
-}
-window.addEventListener("afterprint", () => document.body.classList.remove("invoice-printing-statement"));
