@@ -16,7 +16,7 @@ from . import links
 from .bank_history import BankHistory, current_accounts, read_history
 from .figures import Credit, InvoiceFigures, compute, credit_of
 from .load import load_ledger
-from .statement import years_with_activity
+from .statement import Statement, account, years_with_activity
 from .model import CREDIT_NOTE, ESTIMATE, INVOICE, Client, Invoice, Ledger
 from .payments.ways import WaysToPay, ways_to_pay
 from .problems import Problems
@@ -65,6 +65,7 @@ class ClientEntry(PrivatePage):
     estimates: tuple[InvoiceEntry, ...] = ()
     credit_notes: tuple[InvoiceEntry, ...] = ()
     statements: tuple[StatementEntry, ...] = ()  # one per year the account moved in, oldest first
+    account: tuple[Statement, ...] = ()  # the whole statement of account per currency (statement.py)
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ def load_site(
         of_kind = lambda kind: tuple(e for e in newest_first if e.invoice.kind == kind)  # noqa: E731
         path, uri = links.page_path(links.CLIENT_PREFIX, token, directory_urls), links.source_uri(links.CLIENT_PREFIX, token)
         invoices, credit_notes = of_kind(INVOICE), of_kind(CREDIT_NOTE)
+        movements = account(invoices, credit_notes)
         clients.append(
             ClientEntry(
                 client=client,
@@ -193,8 +195,9 @@ def load_site(
                 credit_notes=credit_notes,
                 statements=tuple(
                     StatementEntry(client=client, year=year, path=links.statement_path(path, year), uri=links.statement_uri(uri, year))
-                    for year in years_with_activity(invoices, credit_notes)
+                    for year in years_with_activity(movements)
                 ),
+                account=movements,
                 path=path,
                 uri=uri,
             )

@@ -56,13 +56,14 @@ class Statement:
 
 
 def statements(entry: ClientEntry) -> tuple[Statement, ...]:
-    """The client's statement in each currency it was invoiced in, by currency code."""
-    return _statements(entry.invoices, entry.credit_notes)
+    """The client's statement in each currency it was invoiced in, by currency code
+    (``account``, worked out once when the site is laid out)."""
+    return entry.account
 
 
-def years_with_activity(invoices: Sequence[InvoiceEntry], credit_notes: Sequence[InvoiceEntry]) -> tuple[int, ...]:
+def years_with_activity(account: Sequence[Statement]) -> tuple[int, ...]:
     """The calendar years in which the account moved (an invoice, a credit note or a payment), oldest first."""
-    return tuple(sorted({line.date.year for statement in _statements(invoices, credit_notes) for line in statement.lines}))
+    return tuple(sorted({line.date.year for statement in account for line in statement.lines}))
 
 
 def year_statements(entry: ClientEntry, year: int) -> tuple[Statement, ...]:
@@ -78,7 +79,8 @@ def year_statements(entry: ClientEntry, year: int) -> tuple[Statement, ...]:
     return tuple(result)
 
 
-def _statements(invoices: Sequence[InvoiceEntry], credit_notes: Sequence[InvoiceEntry]) -> tuple[Statement, ...]:
+def account(invoices: Sequence[InvoiceEntry], credit_notes: Sequence[InvoiceEntry]) -> tuple[Statement, ...]:
+    """The whole account of these documents (one client's), per currency, by currency code."""
     movements: dict[str, list[tuple[datetime.date, str, str, InvoiceEntry, Decimal, str | None]]] = {}
     for invoice_entry in invoices:
         invoice, figures = invoice_entry.invoice, invoice_entry.figures
