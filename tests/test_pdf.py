@@ -665,3 +665,15 @@ def test_a_long_year_runs_over_pages_with_its_header_on_each(tmp_path):
     text = " ".join(text_of(data).split())
     assert "Opening balance €0.00" in text and "Closing balance €0.00" in text
     assert text.count("Payment on invoice") == 60
+
+
+def test_a_statement_pdf_is_renamed_when_the_code_or_the_libraries_that_draw_it_change(sample, theme, monkeypatch):
+    # Its column labels are translated while it is drawn: a new catalog (part of the package's
+    # files) must draw it again, as it does a document's PDF.
+    (client,) = [c for c in sample.clients if c.client.id == "harbour-finch"]
+    key = paper.statement_request(sample, client.statements[0], theme).key
+    assert paper.statement_request(sample, client.statements[0], theme).key == key
+    monkeypatch.setattr(paper, "_code_fingerprint", lambda: "another release of the package")
+    renamed = paper.statement_request(sample, client.statements[0], theme).key
+    monkeypatch.setattr(paper, "_libraries", lambda: "babel==0.0")
+    assert len({key, renamed, paper.statement_request(sample, client.statements[0], theme).key}) == 3

@@ -245,9 +245,9 @@ class Totals:
 def totals(documents: Iterable[InvoiceFigures]) -> dict[str, Totals]:
     """The outstanding and overdue totals of ``documents``, per currency, in currency order.
 
-    The one place they are added up: a client's page (all the client's invoices and credit
-    notes: its outstanding is the statement's closing balance), ``invoices status`` (the open
-    invoices of every client) and the reminders read it.
+    The one place they are added up: a client's page (all the client's invoices, whose balances
+    net their credit notes: its outstanding is the statement's closing balance) and
+    ``invoices status`` (the open invoices of every client) read it.
     """
     outstanding: dict[str, Decimal] = {}
     overdue: dict[str, Decimal] = {}

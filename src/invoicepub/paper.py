@@ -32,7 +32,7 @@ from .model import CREDIT_NOTE, INVOICE
 from .pdf import DOCUMENT_FILE, STATEMENT_FILE, PdfRequest, Theme, drawing_fingerprint
 from .qr import QrCache
 from .site import InvoiceEntry, Site, StatementEntry
-from .views import DOCUMENT_TEMPLATES, InvoicePage, bank_notice_day, invoice_page, statement_day, statement_page
+from .views import DOCUMENT_TEMPLATES, InvoicePage, bank_notice_day, invoice_page, statement_page
 
 
 def document_date(entry: InvoiceEntry) -> datetime.date:
@@ -94,9 +94,16 @@ def pdf_jobs(site: Site, qr_cache: QrCache, theme: Theme) -> list[tuple[str, Pdf
 
 def statement_request(site: Site, page: StatementEntry, theme: Theme) -> PdfRequest:
     """A year's statement on paper: its page's view, dated the day it runs to, named by that view
-    like any request (a daily rebuild draws none again: the view holds no fact of the build's day)."""
+    like any request (a daily rebuild draws none again: the view holds no fact of the build's day)
+    and, as a document's job is, by this package's code and catalogs and the libraries that draw it."""
     view = statement_page(site, page)
-    return PdfRequest(theme=theme, template="statement.html", view=replace(view, client_path="", pdf_path=""), issued=statement_day(site, page))
+    return PdfRequest(
+        theme=theme,
+        template="statement.html",
+        view=replace(view, client_path="", pdf_path=""),
+        issued=datetime.date.fromisoformat(view.runs_to_iso),
+        context=(("code", _code_fingerprint()), ("libraries", _libraries())),
+    )
 
 
 def _linked(site: Site, entry: InvoiceEntry) -> tuple[InvoiceEntry, ...]:

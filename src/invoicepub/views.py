@@ -270,6 +270,7 @@ class StatementPage:
     business_name: str
     logo: str | None
     period: str  # "1 January 2025 to 31 December 2025"; the year still running, to its last movement
+    runs_to_iso: str  # the period's last day: the date of its PDF
     client_title: str  # "Invoices for Acme": the link back to the client page
     client_path: str
     statements: tuple[StatementView, ...]
@@ -523,10 +524,13 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
     credit_notes = tuple(e for e in entry.credit_notes if e.invoice.issued >= since)
     rows = []
     payments = []
+    older_payments = False
     for invoice_entry in entry.invoices:
         invoice = invoice_entry.invoice
         for payment in invoice.payments:
-            if payment.date >= since:
+            if payment.date < since:
+                older_payments = True
+            else:
                 payments.append(
                     PaymentRow(
                         date=fmt.short_date(payment.date),
@@ -605,8 +609,7 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
         statement_years=_statement_years(fmt, entry),
         older_note=(
             fmt.gettext("Documents and payments older than 24 months are in the statements by year.")
-            if (invoices, estimates, credit_notes) != (entry.invoices, entry.estimates, entry.credit_notes)
-            or any(p.date < since for e in entry.invoices for p in e.invoice.payments)
+            if older_payments or (invoices, estimates, credit_notes) != (entry.invoices, entry.estimates, entry.credit_notes)
             else ""
         ),
     )
@@ -622,13 +625,13 @@ def _statement_years(fmt: Formatter, entry: ClientEntry) -> tuple[StatementYearR
     return tuple(rows)
 
 
-def statement_day(site: Site, entry: StatementEntry) -> datetime.date:
+def _statement_day(year: int, today: datetime.date, statements: tuple[Statement, ...]) -> datetime.date:
     """The day a year's statement runs to: 31 December, or for the year still running the day of
     its last movement, so that page and PDF state no fact of the build's day and keep their
     bytes from one daily rebuild to the next."""
-    if entry.year < site.today.year:
-        return datetime.date(entry.year, 12, 31)
-    return max(line.date for statement in year_statements(site.client_entry(entry.client.id), entry.year) for line in statement.lines)
+    if year < today.year:
+        return datetime.date(year, 12, 31)
+    return max(line.date for statement in statements for line in statement.lines)
 
 
 def statement_page(site: Site, entry: StatementEntry) -> StatementPage:
@@ -637,7 +640,7 @@ def statement_page(site: Site, entry: StatementEntry) -> StatementPage:
     client_entry = site.client_entry(entry.client.id)
     fmt = formatter(entry.client.language)
     statements = year_statements(client_entry, entry.year)
-    last = statement_day(site, entry)
+    last = _statement_day(entry.year, site.today, statements)
     return StatementPage(
         language=entry.client.language,
         title=statement_title(entry),
@@ -646,6 +649,7 @@ def statement_page(site: Site, entry: StatementEntry) -> StatementPage:
         business_name=business.name,
         logo=business.logo,
         period=fmt.gettext("{start} to {end}", start=fmt.date(datetime.date(entry.year, 1, 1)), end=fmt.date(last)),
+        runs_to_iso=last.isoformat(),
         client_title=client_title(client_entry),
         client_path=client_entry.path,
         statements=tuple(_statement_view(fmt, statement) for statement in statements),
