@@ -14,12 +14,17 @@ hand-written page's QR code was likewise drawn once, when it was written). Both 
 with files should cost under 10 % more. The warm builds without and with files alternate in
 pairs, and the ratio is the median of the pairs'.
 
+`--sealed` measures instead what sealing costs (SPEC §11: under 10 % on a warm build): the
+same invoices as a ``privacy: link`` and a ``privacy: sealed`` site, each built cold once,
+then warm in alternating pairs; the ratio is the median of the pairs'.
+
 `--profile` then builds once cold and once warm (with files) under cProfile and prints where
 the time of the build's own process goes, the 15 functions of largest cumulative time (PDFs
 drawn in worker processes show there as the wait for them).
 
     python benchmarks/build.py 1000 10000 --rounds 3
     python benchmarks/build.py 1000 --rounds 1 --profile
+    python benchmarks/build.py 1000 --sealed
 """
 
 from __future__ import annotations
@@ -66,12 +71,14 @@ def invoice_data(index: int, clients: int, rng: random.Random) -> dict:
     return {"number": f"B-{index:06d}", "client": f"client-{index % clients:05d}", "issued": issued, "items": items, "paid": paid}
 
 
-def write_project_site(root: Path, invoices: list[dict], clients: int) -> None:
+def write_project_site(root: Path, invoices: list[dict], clients: int, privacy: str = "link") -> None:
     for part in ("mkdocs.yml", "hooks", "overrides", "docs"):
         source = REPO / part
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / part)
     (root / "invoices" / "clients").mkdir(parents=True)
-    shutil.copy2(REPO / "invoices" / "business.yml", root / "invoices" / "business.yml")
+    business = (REPO / "invoices" / "business.yml").read_text(encoding="utf-8")
+    assert "\nprivacy: link " in business
+    (root / "invoices" / "business.yml").write_text(business.replace("\nprivacy: link ", f"\nprivacy: {privacy} ", 1), encoding="utf-8")
     for client in range(clients):
         (root / "invoices" / "clients" / f"client-{client:05d}.yml").write_text(f"name: Client {client} Ltd.\nlanguage: en\n", encoding="utf-8")
     folder = root / "invoices" / "bench"
@@ -248,6 +255,32 @@ def run(n: int, rounds: int, baseline: bool, profiled: bool = False, warm_pairs:
         sys.stdout.flush()
 
 
+def run_sealed(n: int, rounds: int, warm_pairs: int = WARM_PAIRS) -> None:
+    """The cost of sealing: the same invoices built as a link site and as a sealed one, warm builds in pairs."""
+    rng = random.Random(n)
+    clients = max(1, n // 10)
+    invoices = [invoice_data(index, clients, rng) for index in range(n)]
+    with tempfile.TemporaryDirectory(prefix=f"bench-sealed-{n}-") as temporary:
+        roots = {privacy: Path(temporary, privacy) for privacy in ("link", "sealed")}
+        for privacy, root in roots.items():
+            root.mkdir()
+            write_project_site(root, invoices, clients, privacy)
+        cold = {privacy: timed_build(root)[0] for privacy, root in roots.items()}
+        warm: dict[str, list[float]] = {"link": [], "sealed": []}
+        for _ in range(rounds * warm_pairs):
+            for privacy, root in roots.items():
+                warm[privacy].append(timed_build(root)[0])
+        ratios = [s / l for s, l in zip(warm["sealed"], warm["link"])]
+        sealed_files = list((roots["sealed"] / "site").rglob("*.sealed"))
+        print(f"N = {n} invoices, {clients} clients: link site against sealed site")
+        print(f"  cold: link {cold['link']:.2f} s, sealed {cold['sealed']:.2f} s ({cold['sealed'] / cold['link']:.3f})")
+        for privacy, times in warm.items():
+            print(f"  warm, {privacy:6}: {statistics.median(times):7.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})")
+        print(f"  warm sealed / warm link: {statistics.median(ratios):.3f} (per pair: {', '.join(f'{r:.3f}' for r in ratios)})")
+        print(f"  sealed files: {len(sealed_files)}, {sum(p.stat().st_size for p in sealed_files) / 2**20:.1f} MiB")
+        sys.stdout.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[1000])
@@ -255,9 +288,13 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="build only the project's site")
     parser.add_argument("--profile", action="store_true", help="then profile a cold and a warm build")
     parser.add_argument("--warm-pairs", type=int, default=WARM_PAIRS, help="warm builds without and with files per round")
+    parser.add_argument("--sealed", action="store_true", help="measure a sealed site against a link site instead")
     args = parser.parse_args()
     for n in args.sizes:
-        run(n, args.rounds, not args.no_baseline, args.profile, args.warm_pairs)
+        if args.sealed:
+            run_sealed(n, args.rounds, args.warm_pairs)
+        else:
+            run(n, args.rounds, not args.no_baseline, args.profile, args.warm_pairs)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url, normalize_url
 
-from invoicepub import bank_history, calendar, einvoice, i18n, paper
+from invoicepub import bank_history, calendar, einvoice, i18n, paper, seal
 from invoicepub.load import INVOICES_DIR
 from invoicepub.pdf import PdfCache, Theme
 from invoicepub.problems import InvoiceError
@@ -42,6 +43,12 @@ QR_CACHE_DIR = ".cache/invoices/qr"
 _pdf_cache: PdfCache | None = None
 _pdf_files: list[tuple[str, paper.PdfJob]] = []
 PDF_CACHE_DIR = ".cache/invoices/pdf"
+# SPEC §11: on a sealed site each private page is published as this shell beside its
+# ciphertext, opened in the browser by one script of the site, pinned by its hash.
+SHELL_TEMPLATE = "sealed.html"
+SEALED_SCRIPT = "assets/javascripts/sealed.js"
+_shell: jinja2.Template | None = None
+_sealed_script_integrity = ""
 # Set to 1 to build without PDFs, a quicker preview; INVOICES_NO_FILES=1 leaves out the e-invoice
 # XML as well (all the files of SPEC §9), the benchmark's "without files".
 NO_PDF_VARIABLE = "INVOICES_NO_PDF"
@@ -86,6 +93,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if _site.preview:
         log.warning(
             "INVOICES_SECRET is not set: building a local preview whose private links are not the published ones"
+            + ("; the sealed pages' keys come from the local preview key" if _site.sealed else "")
         )
         if config.strict:
             # A strict build is a publishing build: stop before any preview page is written.
@@ -103,17 +111,28 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # kept out of the navigation.
     if _site is None:
         return files
+    if not _site.sealed:  # only a sealed site opens its pages with a script
+        script = files.get_file_from_path(SEALED_SCRIPT)
+        if script is not None:
+            files.remove(script)
     for entry in (*_site.published, *_site.clients, *(page for client in _site.clients for page in client.statements)):
         files.append(File.generated(config, entry.uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
         _pages[entry.uri] = entry
     # Due dates as calendar files, beside their private pages.
     for path, content in calendar.calendar_files(_site, site_url=config.site_url):
-        files.append(File.generated(config, path, content=content))
+        files.append(_beside_page(config, path, content))
     # E-invoices (UBL XML), beside the pages of the invoices that can have one.
     if not _without_files():
         for path, content in einvoice.einvoice_files(_site):
-            files.append(File.generated(config, path, content=content))
+            files.append(_beside_page(config, path, content))
     return files
+
+
+def _beside_page(config: MkDocsConfig, path: str, content: bytes) -> File:
+    # A file in a page's private folder; on a sealed site, only its ciphertext (SPEC §11).
+    if _site.sealed:
+        return File.generated(config, seal.sealed_name(path), content=seal.seal(_site.key_of(path), path, content))
+    return File.generated(config, path, content=content)
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -150,6 +169,14 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
     # functions in each page's context (on_page_context); a page without one, in the site's.
     i18n.enable_gettext(env)
     env.globals.update(i18n.template_gettext(_site_language(config)))
+    # Links to private pages and files beside them: on a sealed site a page's link carries its
+    # key and a file is fetched as its ciphertext (SPEC §11); otherwise the theme's `url`.
+    env.filters["page_url"] = _page_url
+    env.filters["file_url"] = _file_url
+    global _shell, _sealed_script_integrity
+    if _site is not None and _site.sealed and custom_dir is not None:
+        _shell = env.get_template(SHELL_TEMPLATE)
+        _sealed_script_integrity = seal.integrity((custom_dir / SEALED_SCRIPT).read_bytes())
     # PDFs (SPEC §9), named by their inputs; those not cached are drawn in worker processes
     # from the page templates while the pages are built.
     _pdf_files.clear()
@@ -186,6 +213,37 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> 
     return context
 
 
+@jinja2.pass_context
+def _page_url(context, path: str) -> str:
+    page, _, _ = path.partition("#")
+    return normalize_url(page, page=context.get("page"), base=context.get("base_url", "")) + (_site.fragment(path) if _site else "")
+
+
+@jinja2.pass_context
+def _file_url(context, path: str) -> str:
+    sealed = _site is not None and _site.sealed
+    return normalize_url(seal.sealed_name(path) if sealed else path, page=context.get("page"), base=context.get("base_url", ""))
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    # SPEC §11: a sealed site publishes the page as ciphertext beside a shell that opens it.
+    entry = _pages.get(page.file.src_uri)
+    if entry is None or _site is None or not _site.sealed:
+        return output
+    target = Path(config.site_dir) / entry.folder / seal.sealed_name(seal.PAGE_FILE)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(seal.seal(_site.key_of(entry.folder), seal.PAGE_FILE, output.encode("utf-8")))
+    return _shell.render(
+        config=config,
+        page=page,
+        base_url=get_relative_url(".", page.url),
+        lang_code=_site_language(config),
+        sealed_file=seal.sealed_name(seal.PAGE_FILE),
+        script_integrity=_sealed_script_integrity,
+        **i18n.template_gettext(_site_language(config)),
+    )
+
+
 def _markup_titles(links) -> None:
     # Python-Markdown gives each heading's title already escaped ("Q&amp;A").
     for link in links:
@@ -205,7 +263,11 @@ def on_post_build(*, config: MkDocsConfig) -> None:
             for path, job in _pdf_files:
                 target = Path(config.site_dir) / path
                 target.parent.mkdir(parents=True, exist_ok=True)
-                _pdf_cache.place(job, target)  # a hard link to the cached file where it can
+                if _site.sealed:  # its ciphertext only (SPEC §11)
+                    sealed = seal.seal(_site.key_of(path), path, _pdf_cache.get(job))
+                    Path(config.site_dir, seal.sealed_name(path)).write_bytes(sealed)
+                else:
+                    _pdf_cache.place(job, target)  # a hard link to the cached file where it can
         finally:
             _pdf_cache.close()
         # A build without PDFs (INVOICES_NO_PDF) used none: it must not empty the cache of the next one.

@@ -84,6 +84,24 @@ def built_sample(tmp_path_factory) -> Path:
     return root
 
 
+def seal_site(root: Path) -> Path:
+    """Make the site at ``root`` sealed (SPEC §11): ``privacy: sealed`` in its business.yml."""
+    business = root / "invoices" / "business.yml"
+    text = business.read_text(encoding="utf-8")
+    assert "\nprivacy: link " in text
+    business.write_text(text.replace("\nprivacy: link ", "\nprivacy: sealed ", 1), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_sealed(tmp_path_factory) -> Path:
+    """The sample site made sealed, built once like ``built_sample`` (same secret, same today)."""
+    root = seal_site(copy_site(tmp_path_factory.mktemp("sealed")))
+    result = mkdocs_build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
 @pytest.fixture
 def site_copy(tmp_path) -> Path:
     return copy_site(tmp_path / "site-root")

@@ -559,8 +559,9 @@ def test_the_pdf_names_the_version_of_every_library_that_draws_it_and_no_other()
     assert result.returncode == 0, result.stderr
     imported = {name.lower().replace("_", "-") for name in json.loads(result.stdout)} - {"invoicepub"}
     # Imported on the way, and no part of a PDF: the web templates' engine, the calendar files
-    # and the date parsing only they use, and two packages of typing and packaging metadata.
-    imported -= {"jinja2", "icalendar", "python-dateutil", "typing-extensions", "setuptools"}
+    # and the date parsing only they use, the ciphers of sealed pages (a sealed file holds the
+    # PDF's bytes as they are), and two packages of typing and packaging metadata.
+    imported -= {"jinja2", "icalendar", "python-dateutil", "cryptography", "cffi", "pycparser", "typing-extensions", "setuptools"}
     listed = {name.lower() for name in paper.PDF_LIBRARIES}
     assert imported <= listed, imported - listed
     assert "mkdocs" not in listed and "mkdocs-material" not in listed and "pytest" not in listed

@@ -89,13 +89,14 @@ def test_publish_checks_builds_audits_then_uploads_and_deploy_needs_the_build(pu
     assert setup < install < check < mkdocs < audit < upload
     assert build[upload]["with"]["path"] == "_site"
     assert build[mkdocs]["env"]["INVOICES_SECRET"] == SECRET_EXPRESSION
+    assert build[audit]["env"]["INVOICES_SECRET"] == SECRET_EXPRESSION  # a sealed site is audited with its keys
     assert any(step.get("uses", "").startswith("actions/cache@") and step["with"]["path"] == ".cache/invoices" for step in build)
     # Publishing an invoice takes a minute: no test suite, no browser, no container.
     text = PUBLISH.read_text(encoding="utf-8")
     assert "pytest" not in text and "chromium" not in text and "[test]" not in text
     assert "container" not in publish["jobs"]["build"]
     # The secret reaches only the steps that need it.
-    assert [i for i, step in enumerate(build) if SECRET_EXPRESSION in str(step)] == [check, mkdocs]
+    assert [i for i, step in enumerate(build) if SECRET_EXPRESSION in str(step)] == [check, mkdocs, audit]
     deploy = publish["jobs"]["deploy"]
     assert deploy["needs"] == "build"
     assert [step.get("uses", "").split("@")[0] for step in deploy["steps"]] == ["actions/deploy-pages"]

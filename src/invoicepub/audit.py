@@ -35,6 +35,19 @@ Where each private detail is looked for, to find every leak without crying wolf:
   cannot be told apart from ordinary text and is not searched for; the summary says how many
   were left out.
 
+On a sealed site (SPEC §11) the host sees every file, so the private folders are searched
+too, and for more:
+
+* a page's folder holds its shell (``index.html``) and sealed files only; each sealed file must
+  open with its page's key (proof that it is this site's ciphertext, not text in clear: a
+  ciphertext's random bytes are not searched, they would match short details by chance);
+* the shell carries the policy with ``script-src 'self'`` and ``connect-src 'self'`` and loads
+  its script pinned by the script's real hash (Subresource Integrity);
+* no file holds a page's key (``#k=…``, searched byte for byte, like tokens), an IBAN of the
+  business (compact, in every file; grouped by four, in documents) or, in documents, an
+  amount of a document (its total or balance, written with two decimals whatever the
+  grouping: ``1,045.75``, ``1.045,75``, ``1 045,75``, ``1045.75``).
+
 Tokens in the output are shortened to their first eight characters, so the log of a
 publishing run never holds a working private link.
 """
@@ -49,12 +62,14 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
-from . import links
+from . import links, seal
+from .bank_history import current_accounts
 from .model import Ledger
 
 PRIVATE_FOLDERS = (links.INVOICE_PREFIX, links.CLIENT_PREFIX)
@@ -69,6 +84,10 @@ JSON_SUFFIXES = {".json", ".webmanifest"}
 TEXT_SUFFIXES = {".txt", ".ics", ".csv", ".md", ".vcf"}
 STYLESHEET_SUFFIXES = {".css"}
 MAX_GUNZIPPED = 64 * 1024 * 1024
+# An amount as a page, a PDF's text layer or a calendar writes it: digits, maybe grouped by
+# three with "," "." "'" or a space, then "," or "." and two decimals.
+AMOUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.'\u00a0\u202f ]\d{3})+|\d+)[.,](\d{2})(?![\w]|[.,]\d)")
+SEALED_CSP = {"script-src": {"'self'"}, "connect-src": {"'self'"}}
 
 # What a Content-Security-Policy on a private page must say, and what its fetch directives may allow.
 CSP_REQUIRED = {
@@ -137,6 +156,16 @@ class PrivateDetails:
     too_short: int = 0  # details left out as too short to search for
 
 
+@dataclass(frozen=True)
+class SealedSite:
+    """What the audit of a sealed site needs besides the private details (SPEC §11)."""
+
+    key_of: Callable[[str], bytes | None]  # the key of the page a path belongs to (Site.key_of)
+    keys: tuple[str, ...]  # every page's key as its link writes it (base64url)
+    ibans: tuple[Detail, ...]  # the business's accounts, compact and grouped by four
+    amounts: frozenset[Decimal]  # every published document's total and balance
+
+
 @dataclass
 class AuditReport:
     findings: list[Finding] = field(default_factory=list)
@@ -145,6 +174,7 @@ class AuditReport:
     pages: int = 0  # HTML pages checked for loads from another origin
     tokens: int = 0
     details: PrivateDetails | None = None
+    sealed_files: int = 0  # on a sealed site: the files that open with their page's key
 
     @property
     def ok(self) -> bool:
@@ -158,6 +188,11 @@ class AuditReport:
             f"metas; {self.public_files} public files hold none of {self.tokens} private tokens and "
             f"{len(details.names) + len(details.details)} client names, contacts and invoice numbers{skipped}; "
             f"the sitemap and search index list no private page; none of {self.pages} pages loads from another origin"
+            + (
+                f"; {self.sealed_files} sealed files open with their pages' keys and no file holds a key, an IBAN or an amount"
+                if self.sealed_files
+                else ""
+            )
         )
 
 
@@ -184,72 +219,162 @@ def private_details(ledger: Ledger) -> PrivateDetails:
     return PrivateDetails(tuple(names.values()), tuple(details.values()), len(short))
 
 
-def audit_site(site_dir: Path, details: PrivateDetails, site_url: str | None = None) -> AuditReport:
-    """Check the built site in ``site_dir``; the report lists every finding (none: safe to publish)."""
+def sealed_site(site) -> SealedSite:
+    """What a sealed ``site`` (``site.Site``) must not show in clear: its keys, accounts and amounts."""
+    ibans = []
+    for field_name, iban in current_accounts(site.ledger.business).items():
+        if field_name.endswith(".iban"):
+            ibans += [Detail("IBAN", iban), Detail("IBAN", " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)))]
+    amounts = {abs(a) for e in site.published for a in (e.figures.total, e.figures.balance, e.figures.amount_due) if a}
+    keys = tuple(seal.fragment(key).removeprefix("#k=") for key in site.page_keys.values())
+    return SealedSite(key_of=site.key_of, keys=keys, ibans=tuple(dict.fromkeys(ibans)), amounts=frozenset(amounts))
+
+
+@dataclass
+class _Searches:
+    """What every file is searched for, made once per audit."""
+
+    tokens: set[str]
+    text: _DetailSearch  # in documents: names, contacts, e-mails, tax ids, numbers (and IBANs)
+    asset: _DetailSearch  # in scripts, stylesheets and binaries: names (and IBANs), exact case
+    site_url: str | None
+    sealed: SealedSite | None
+
+
+def audit_site(site_dir: Path, details: PrivateDetails, site_url: str | None = None, sealed: SealedSite | None = None) -> AuditReport:
+    """Check the built site in ``site_dir``; the report lists every finding (none: safe to publish).
+
+    ``sealed``: the site is sealed (SPEC §11), and every file is searched, its private folders too.
+    """
     site_dir = Path(site_dir)
     report = AuditReport(details=details)
-    own_origin = _origin(site_url) if site_url else None
     tokens = _tokens(site_dir)
     report.tokens = len(tokens)
-    text_search = _DetailSearch(details.names + details.details, ignore_case=True)
-    asset_search = _DetailSearch(details.names, ignore_case=False)
+    ibans = sealed.ibans if sealed else ()
+    searches = _Searches(
+        tokens=tokens,
+        text=_DetailSearch(details.names + details.details + ibans, ignore_case=True),
+        asset=_DetailSearch(details.names + ibans, ignore_case=False),
+        site_url=site_url,
+        sealed=sealed,
+    )
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(site_dir).as_posix()
-        private = "/" in relative and relative.split("/", 1)[0] in PRIVATE_FOLDERS
-        data = path.read_bytes()
-        suffix = path.suffix.lower()
-        if suffix == ".gz":
-            data, suffix = _gunzipped(data), PurePosixPath(path.stem).suffix.lower()
-        text = data.decode("utf-8", errors="replace")
-        page = _Page.read(text) if suffix in MARKUP_SUFFIXES else None
-        findings: list[str] = []
-        if page is not None and suffix in HTML_SUFFIXES:
-            report.pages += 1
-            findings += _foreign_loads(page, own_origin)
-            if private:
-                report.private_pages += 1
-                findings += _private_metas(page)
-        elif suffix in STYLESHEET_SUFFIXES:
-            findings += _foreign_css(text, own_origin)
-        if not private:
-            report.public_files += 1
-            findings += _leaks(relative, suffix, text, page, tokens, text_search, asset_search, site_url)
+        findings = _audit_file(site_dir, relative, report, searches)
         shown = _shorten_tokens(relative, tokens)
         report.findings += [Finding(shown, _shorten_tokens(what, tokens)) for what in findings]
     return report
 
 
-def _leaks(
-    relative: str,
-    suffix: str,
-    text: str,
-    page: _Page | None,
-    tokens: set[str],
-    text_search: _DetailSearch,
-    asset_search: _DetailSearch,
-    site_url: str | None,
-) -> list[str]:
-    """What a public file holds that it must not."""
+def _audit_file(site_dir: Path, relative: str, report: AuditReport, searches: _Searches) -> list[str]:
+    """What one file of the built site must not hold or do."""
+    private = "/" in relative and relative.split("/", 1)[0] in PRIVATE_FOLDERS
+    if private and searches.sealed is not None and not relative.endswith(f"/{seal.PAGE_FILE}"):
+        return _sealed_file(site_dir, relative, report, searches.sealed)
+    data = (site_dir / relative).read_bytes()
+    suffix = PurePosixPath(relative).suffix.lower()
+    if suffix == ".gz":
+        data, suffix = _gunzipped(data), PurePosixPath(relative[: -len(".gz")]).suffix.lower()
+    text = data.decode("utf-8", errors="replace")
+    page = _Page.read(text) if suffix in MARKUP_SUFFIXES else None
+    own_origin = _origin(searches.site_url) if searches.site_url else None
+    findings: list[str] = []
+    if page is not None and suffix in HTML_SUFFIXES:
+        report.pages += 1
+        findings += _foreign_loads(page, own_origin)
+        if private:
+            report.private_pages += 1
+            findings += _private_metas(page)
+            if searches.sealed is not None:
+                findings += _shell_problems(site_dir, relative, page)
+    elif suffix in STYLESHEET_SUFFIXES:
+        findings += _foreign_css(text, own_origin)
+    if not private or searches.sealed is not None:
+        report.public_files += not private
+        findings += _leaks(relative, suffix, text, page, searches)
+    return findings
+
+
+def _sealed_file(site_dir: Path, relative: str, report: AuditReport, sealed: SealedSite) -> list[str]:
+    """A file in a sealed page's folder besides its shell: ciphertext that opens with the page's key, or a finding."""
+    if not relative.endswith(seal.SUFFIX):
+        return ["a file in clear in a sealed page's folder: only the shell and sealed files belong there"]
+    name = relative[: -len(seal.SUFFIX)]
+    key = sealed.key_of(name)
+    if key is None:
+        return ["a sealed file of no page this site publishes (built with another INVOICES_SECRET, or left from an old build)"]
+    try:
+        seal.open_sealed(key, name, (site_dir / relative).read_bytes())
+    except seal.SealError:
+        return ["does not open with its page's key: built with another INVOICES_SECRET, or changed since"]
+    report.sealed_files += 1
+    return []
+
+
+def _shell_problems(site_dir: Path, relative: str, page: _Page) -> list[str]:
+    """What a sealed page's shell lacks: the policy's script and connect sources, a pinned script."""
     found = []
-    for token in sorted(token for token in tokens if token in text):
+    for policy in (m.get("content", "") for m in page.metas if m.get("http-equiv", "").lower() == "content-security-policy"):
+        directives = {part.split()[0].lower(): {w.lower() for w in part.split()[1:]} for part in policy.split(";") if part.split()}
+        found += [
+            f"Content-Security-Policy of a sealed page must say {name} {' '.join(wanted)}"
+            for name, wanted in SEALED_CSP.items()
+            if directives.get(name) != wanted
+        ]
+    scripts = [attributes for what, attributes in page.scripts]
+    if not scripts:
+        found.append("sealed page's shell loads no script to open it")
+    for attributes in scripts:
+        target = (site_dir / PurePosixPath(relative).parent / attributes.get("src", "")).resolve()
+        pinned = target.is_file() and attributes.get("integrity") == seal.integrity(target.read_bytes())
+        if not pinned:
+            found.append(f"the script {attributes.get('src', '')} is not pinned by its hash (integrity)")
+    return found
+
+
+def _leaks(relative: str, suffix: str, text: str, page: _Page | None, searches: _Searches) -> list[str]:
+    """What a public file (any file, on a sealed site) holds that it must not."""
+    found = []
+    for token in sorted(token for token in searches.tokens if token in text):
         found.append(f"holds the private token {token} (a private page's address)")
+    if searches.sealed is not None:
+        found += ["holds a sealed page's key" for key in searches.sealed.keys if key in text][:1]
+    document = _document_text(suffix, text, page)
+    if document is not None:
+        found += searches.text.found_in(document)
+        if searches.sealed is not None:
+            found += _amounts_in(document, searches.sealed.amounts)
+    else:
+        found += searches.asset.found_in(text)
+    if relative in SITEMAPS:
+        found += _listed_private_pages(_sitemap_locations(text), searches.site_url)
+    elif relative == SEARCH_INDEX:
+        found += _listed_private_pages(_search_locations(text), searches.site_url)
+    return found
+
+
+def _document_text(suffix: str, text: str, page: _Page | None) -> str | None:
+    """The text a reader sees in a document (HTML, XML, JSON, a text file); None for an asset or binary."""
     if page is not None:
-        found += text_search.found_in(" ".join(page.chunks))
-    elif suffix in JSON_SUFFIXES:
+        return " ".join(page.chunks)
+    if suffix in JSON_SUFFIXES:
         try:
             strings = list(_json_strings(json.loads(text)))
         except ValueError:
             strings = [text]
-        found += text_search.found_in("\n".join(html.unescape(s) for s in strings))
-    elif suffix in TEXT_SUFFIXES:
-        found += text_search.found_in(text)
-    else:
-        found += asset_search.found_in(text)
-    if relative in SITEMAPS:
-        found += _listed_private_pages(_sitemap_locations(text), site_url)
-    elif relative == SEARCH_INDEX:
-        found += _listed_private_pages(_search_locations(text), site_url)
-    return found
+        return "\n".join(html.unescape(s) for s in strings)
+    if suffix in TEXT_SUFFIXES:
+        return text
+    return None
+
+
+def _amounts_in(text: str, amounts: frozenset[Decimal]) -> list[str]:
+    found = []
+    for match in AMOUNT.finditer(text):
+        value = Decimal(re.sub(r"\D", "", match.group(1)) + "." + match.group(2))
+        if value in amounts and match.group(0) not in found:
+            found.append(match.group(0))
+    return [f"holds the amount {amount!r} of a document" for amount in found]
 
 
 class _DetailSearch:
@@ -292,6 +417,7 @@ class _Page(HTMLParser):
         self.metas: list[dict[str, str]] = []  # <meta> attributes inside <head>
         self.loads: list[tuple[str, str]] = []  # (what, address) the browser fetches
         self.styles: list[str] = []  # CSS from <style> blocks and style attributes
+        self.scripts: list[tuple[str, dict[str, str]]] = []  # ("script", attributes) of each <script src>
         self._in_head = False
         self._head_done = False
         self._in_style = False
@@ -310,6 +436,8 @@ class _Page(HTMLParser):
             self._in_head = True
         elif tag == "body":
             self._in_head, self._head_done = False, True
+        if tag == "script" and values.get("src"):
+            self.scripts.append((tag, values))
         if tag == "meta" and self._in_head:
             self.metas.append({name: value.strip() for name, value in values.items()})
         if tag == "style":

@@ -16,8 +16,7 @@ from typing import Iterable
 from icalendar import Alarm, Calendar, Event
 
 from .i18n import formatter
-from .links import absolute
-from .site import ClientEntry, InvoiceEntry, Site
+from .site import InvoiceEntry, Site
 
 PRODID = "-//invoicepub//Invoice due dates//EN"
 ALARM_DAYS_BEFORE = 3
@@ -35,12 +34,11 @@ def _due_dates(entry: InvoiceEntry) -> list[tuple[datetime.date, Decimal, str]]:
 
 
 def _event(
-    entry: InvoiceEntry, due: datetime.date, balance: Decimal, uid_suffix: str, *, site_url: str | None, business_name: str, stamp: datetime.datetime
+    entry: InvoiceEntry, due: datetime.date, balance: Decimal, uid_suffix: str, *, link: str, business_name: str, stamp: datetime.datetime
 ) -> Event:
     invoice = entry.invoice
     fmt = formatter(invoice.language)
     amount = fmt.money(balance, invoice.currency)
-    link = absolute(site_url, entry.path)
     summary = fmt.gettext("Invoice {number} due: {amount} ({business})", number=invoice.number, amount=amount, business=business_name)
     event = Event()
     event.add("uid", f"{entry.path.strip('/').replace('/', '-')}{uid_suffix}@{UID_DOMAIN}")
@@ -69,10 +67,10 @@ def _stamp(today: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.timezone.utc)
 
 
-def _events(entry: InvoiceEntry, *, site_url: str | None, business_name: str, today: datetime.date) -> bytes:
+def _events(entry: InvoiceEntry, *, link: str, business_name: str, today: datetime.date) -> bytes:
     """The ``VEVENT`` lines of one invoice's due dates, as they stand in any calendar that holds them."""
     return b"".join(
-        _event(entry, due, amount, uid_suffix, site_url=site_url, business_name=business_name, stamp=_stamp(today)).to_ical()
+        _event(entry, due, amount, uid_suffix, link=link, business_name=business_name, stamp=_stamp(today)).to_ical()
         for due, amount, uid_suffix in _due_dates(entry)
     )
 
@@ -96,28 +94,17 @@ def _calendar(events: Iterable[bytes]) -> bytes:
     return head[: -len(_END)] + b"".join(events) + _END
 
 
-def invoice_calendar(entry: InvoiceEntry, *, site_url: str | None, business_name: str, today: datetime.date) -> bytes:
-    """The ``.ics`` of one open invoice's due date."""
-    return _calendar([_events(entry, site_url=site_url, business_name=business_name, today=today)])
-
-
-def client_calendar(entry: ClientEntry, *, site_url: str | None, business_name: str, today: datetime.date, events: dict[str, bytes] | None = None) -> bytes:
-    """The ``.ics`` with the due date of every open invoice of one client (``events``: those already made, by path)."""
-    made = events or {}
-    return _calendar(
-        made[e.path] if e.path in made else _events(e, site_url=site_url, business_name=business_name, today=today)
-        for e in entry.invoices
-        if e.figures.is_open
-    )
-
-
 def calendar_files(site: Site, *, site_url: str | None) -> list[tuple[str, bytes]]:
-    """Every calendar file of the site as (path relative to the site root, content)."""
-    options = dict(site_url=site_url, business_name=site.ledger.business.name, today=site.today)
-    events = {entry.path: _events(entry, **options) for entry in site.published if entry.figures.is_open}
+    """Every calendar file of the site as (path relative to the site root, content).
+
+    Each invoice's events are made once, for its own file and its client's. Their links are
+    the full ones (``Site.link``): on a sealed site they carry the page's key (SPEC §11).
+    """
+    options = dict(business_name=site.ledger.business.name, today=site.today)
+    events = {entry.path: _events(entry, link=site.link(site_url, entry.path), **options) for entry in site.published if entry.figures.is_open}
     files = [(f"{entry.folder}/{INVOICE_FILE}", _calendar([events[entry.path]])) for entry in site.published if entry.path in events]
     files += [
-        (f"{entry.folder}/{CLIENT_FILE}", client_calendar(entry, **options, events=events))
+        (f"{entry.folder}/{CLIENT_FILE}", _calendar(events[e.path] for e in entry.invoices if e.path in events))
         for entry in site.clients
         if any(invoice.figures.is_open for invoice in entry.invoices)
     ]

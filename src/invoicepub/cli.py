@@ -15,12 +15,12 @@ from pathlib import Path
 import yaml
 
 from . import bank_history, links
-from .audit import audit_site, private_details
+from .audit import audit_site, private_details, sealed_site
 from .einvoice import eligibility
 from .fields import identifier
 from .load import load_ledger
 from .estimates import plan_acceptance
-from .model import CREDIT_NOTE, ESTIMATE, INVOICE
+from .model import CREDIT_NOTE, ESTIMATE, INVOICE, SEALED
 from .mail import Mailer, SmtpSettings, compose
 from .money import fits_minor_units, minor_units, plain
 from .new_invoice import plan_new_invoice
@@ -216,10 +216,10 @@ def _links(root: Path, args: argparse.Namespace) -> int:
         )
     rows = []
     for client_entry in site.clients:
-        rows.append({"client": client_entry.client.id, "invoice": None, "url": links.absolute(site_url, client_entry.path)})
+        rows.append({"client": client_entry.client.id, "invoice": None, "url": site.link(site_url, client_entry.path)})
         documents = (*client_entry.invoices, *client_entry.estimates, *client_entry.credit_notes)
         for entry in sorted(documents, key=lambda e: e.invoice.number):
-            rows.append({"client": client_entry.client.id, "invoice": entry.invoice.number, "url": links.absolute(site_url, entry.path)})
+            rows.append({"client": client_entry.client.id, "invoice": entry.invoice.number, "url": site.link(site_url, entry.path)})
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
@@ -460,7 +460,10 @@ def _audit(root: Path, args: argparse.Namespace) -> int:
     if not (site_dir / "index.html").is_file():
         raise CommandError(f"{args.site_dir} is not a built site: it has no index.html")
     site_url = _settings(root).site_url
-    report = audit_site(site_dir, private_details(load_ledger(root, _today())), site_url)
+    ledger = load_ledger(root, _today())
+    # A sealed site (SPEC §11) is audited with its pages' keys: the build's secret, or the preview key.
+    sealed = sealed_site(_load(root)) if ledger.business.privacy == SEALED else None
+    report = audit_site(site_dir, private_details(ledger), site_url, sealed)
     for finding in report.findings:
         print(finding)
     if report.findings:

@@ -21,7 +21,7 @@ from . import tax
 from .fields import Field, read_fields
 from .load_payment import read_payment_options
 from .load_recurring import RECURRING_DIR, check_period, read_series
-from .model import CREDIT_NOTE, ESTIMATE, INVOICE, KINDS, Business, Client, Defaults, Invoice, Ledger, LineItem, Payment, ScheduleEntry, Support
+from .model import CREDIT_NOTE, ESTIMATE, INVOICE, KINDS, PRIVACY_MODES, Business, Client, Defaults, Invoice, Ledger, LineItem, Payment, ScheduleEntry, Support
 from .money import PRECISION, fits_minor_units, is_currency, minor_units
 from .problems import Problems, Source
 from .source import YamlList, YamlMap, read_yaml
@@ -47,6 +47,7 @@ BUSINESS_FIELDS = {
     "language": Field(f.language),
     "payment_terms_days": Field(f.whole_number(0, 3650)),  # at most ten years
     "bank_change_notice_days": Field(f.whole_number(0, 3650)),  # SPEC §13: warn this long after an account changed
+    "privacy": Field(f.one_of(*PRIVACY_MODES)),  # SPEC §11
     "payment": _nested,
     "support": _nested,
     "logo": Field(f.text),

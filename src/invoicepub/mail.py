@@ -19,7 +19,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from .fields import is_mail_address
 from .i18n import Formatter, enable_gettext, formatter, template_gettext
-from .links import absolute
 from .reminders import Reminder
 from .site import Site
 from .views import bank_and_buttons
@@ -95,7 +94,7 @@ def compose(reminder: Reminder, site: Site, *, site_url: str | None, sender: str
         amount=amount,
         instalment=reminder.instalment,
         unpaid=fmt.money(reminder.unpaid, invoice.currency) if reminder.unpaid is not None else "",
-        link=absolute(site_url, entry.path),
+        link=site.link(site_url, entry.path),
         bank=bank,
         buttons=buttons,
         qr_shown=bool(entry.ways and entry.ways.qr_codes),  # never mention a code the page lacks

@@ -14,6 +14,11 @@ from typing import Any
 from .problems import Source
 from .tax import category_of_rate
 
+# business.yml's ``privacy:`` (SPEC §11): secret paths only, or pages the host holds as ciphertext.
+LINK = "link"
+SEALED = "sealed"
+PRIVACY_MODES = (LINK, SEALED)
+
 
 @dataclass(frozen=True)
 class BankTransfer:
@@ -78,6 +83,7 @@ class Business:
     language: str = "en"
     payment_terms_days: int = 30
     bank_change_notice_days: int = 90  # SPEC §13: how long pages warn after an account changed
+    privacy: str = LINK  # SPEC §11: "link" (secret paths) or "sealed" (ciphertext, the key in the link)
     payment: PaymentOptions = field(default_factory=PaymentOptions)
     support: Support = field(default_factory=Support)
     logo: str | None = None  # an image under docs/, as a path relative to docs/

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from . import links
+from . import links, seal
 from .bank_history import BankHistory, current_accounts, read_history
 from .figures import Credit, InvoiceFigures, compute, credit_of
 from .load import load_ledger
 from .statement import Statement, account, years_with_activity
-from .model import CREDIT_NOTE, ESTIMATE, INVOICE, Client, Invoice, Ledger
+from .model import CREDIT_NOTE, ESTIMATE, INVOICE, SEALED, Client, Invoice, Ledger
 from .payments.ways import WaysToPay, ways_to_pay
 from .problems import Problems
 from .schedule import ScheduleError
@@ -78,6 +78,8 @@ class Site:
     entries: tuple[InvoiceEntry, ...]  # every invoice, drafts included, in file order
     clients: tuple[ClientEntry, ...]  # clients with at least one published invoice
     bank_history: BankHistory | None = None  # when the accounts of business.yml changed (SPEC §13)
+    # SPEC §11, on a sealed site: each private page's key, by its folder ("i/<token>"); else empty.
+    page_keys: Mapping[str, bytes] = field(default_factory=dict, repr=False)
     # Derived from ``entries`` once (every page view asks for them): fields, so that a copy
     # made with dataclasses.replace (a PDF's site as of its own date) keeps them.
     published: tuple[InvoiceEntry, ...] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
@@ -115,6 +117,33 @@ class Site:
         place = (entry.invoice.issued, entry.invoice.number)
         # A client's invoices are newest first: the first one before ``entry`` is the one.
         return next((e for e in (client.invoices if client else ()) if (e.invoice.issued, e.invoice.number) < place), None)
+
+    @property
+    def sealed(self) -> bool:
+        """The host holds only ciphertext of the private pages (SPEC §11)."""
+        return self.ledger.business.privacy == SEALED
+
+    def key_of(self, path: str) -> bytes | None:
+        """The key that seals the private page at ``path``, or the file at ``path`` beside it (None: not sealed)."""
+        folder = path.split("#", 1)[0]
+        while folder:
+            key = self.page_keys.get(folder)
+            if key is not None:
+                return key
+            folder = folder.rpartition("/")[0]
+        return None
+
+    def fragment(self, path: str) -> str:
+        """What follows a private page's path in its full link: ``#k=<key>`` when sealed (an anchor after it)."""
+        page, _, anchor = path.partition("#")
+        key = self.key_of(page.removesuffix("index.html").rstrip("/"))
+        if key is None:
+            return f"#{anchor}" if anchor else ""
+        return seal.fragment(key, anchor)
+
+    def link(self, site_url: str | None, path: str) -> str:
+        """The full link of the private page at ``path``: what a client is sent, its key included."""
+        return links.absolute(site_url, path.partition("#")[0]) + self.fragment(path)
 
     def credit_notes_of(self, number: str) -> tuple[InvoiceEntry, ...]:
         """The published credit notes that correct invoice ``number``, oldest first."""
@@ -203,7 +232,16 @@ def load_site(
             )
         )
     history = read_history(Path(root), current_accounts(ledger.business), today) if with_history else None
-    return Site(ledger=ledger, today=today, preview=preview, entries=tuple(entries), clients=tuple(clients), bank_history=history)
+    keys = _page_keys(key, entries, clients) if ledger.business.privacy == SEALED else {}
+    return Site(
+        ledger=ledger, today=today, preview=preview, entries=tuple(entries), clients=tuple(clients), bank_history=history, page_keys=keys
+    )
+
+
+def _page_keys(link_key: str, entries: list[InvoiceEntry], clients: list[ClientEntry]) -> dict[str, bytes]:
+    """The key of every published page, by its folder (SPEC §11)."""
+    pages = [e for e in entries if e.invoice.published] + [p for c in clients for p in (c, *c.statements)]
+    return {page.folder: seal.page_key(link_key, page.folder) for page in pages}
 
 
 def _credits(ledger: Ledger, today: datetime.date) -> dict[str, tuple[Credit, ...]]:
