@@ -146,6 +146,12 @@ def write_baseline_site(root: Path, invoices: list[dict]) -> None:
 
 def timed_build(root: Path, files: bool = True, profile: Path | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (bytes) of one `mkdocs build` process, with or without the PDFs."""
+    elapsed, rss, _ = measured_build(root, files, profile)
+    return elapsed, rss
+
+
+def measured_build(root: Path, files: bool = True, profile: Path | None = None) -> tuple[float, int, float]:
+    """``timed_build``'s wall seconds and peak RSS, and the CPU seconds of the build and its workers."""
     env = dict(os.environ, INVOICES_SECRET=SECRET, INVOICES_TODAY=TODAY, NO_MKDOCS_2_WARNING="1")
     env.pop("INVOICES_NO_PDF", None)
     env.pop("INVOICES_NO_FILES", None)
@@ -161,7 +167,7 @@ def timed_build(root: Path, files: bool = True, profile: Path | None = None) -> 
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"build failed in {root}:\n{process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss * 1024
+    return elapsed, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
 def folder_size(folder: Path) -> int:
@@ -267,16 +273,23 @@ def run_sealed(n: int, rounds: int, warm_pairs: int = WARM_PAIRS) -> None:
             write_project_site(root, invoices, clients, privacy)
         cold = {privacy: timed_build(root)[0] for privacy, root in roots.items()}
         warm: dict[str, list[float]] = {"link": [], "sealed": []}
+        cpu: dict[str, list[float]] = {"link": [], "sealed": []}
         for _ in range(rounds * warm_pairs):
             for privacy, root in roots.items():
-                warm[privacy].append(timed_build(root)[0])
+                seconds, _, cpu_seconds = measured_build(root)
+                warm[privacy].append(seconds)
+                cpu[privacy].append(cpu_seconds)
         ratios = [s / l for s, l in zip(warm["sealed"], warm["link"])]
+        cpu_ratios = [s / l for s, l in zip(cpu["sealed"], cpu["link"])]
         sealed_files = list((roots["sealed"] / "site").rglob("*.sealed"))
         print(f"N = {n} invoices, {clients} clients: link site against sealed site")
         print(f"  cold: link {cold['link']:.2f} s, sealed {cold['sealed']:.2f} s ({cold['sealed'] / cold['link']:.3f})")
         for privacy, times in warm.items():
             print(f"  warm, {privacy:6}: {statistics.median(times):7.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})")
         print(f"  warm sealed / warm link: {statistics.median(ratios):.3f} (per pair: {', '.join(f'{r:.3f}' for r in ratios)})")
+        for privacy, times in cpu.items():
+            print(f"  warm, {privacy:6}, CPU: {statistics.median(times):7.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})")
+        print(f"  CPU, warm sealed / warm link: {statistics.median(cpu_ratios):.3f} (per pair: {', '.join(f'{r:.3f}' for r in cpu_ratios)})")
         print(f"  sealed files: {len(sealed_files)}, {sum(p.stat().st_size for p in sealed_files) / 2**20:.1f} MiB")
         sys.stdout.flush()
 

@@ -6,6 +6,8 @@ results to MkDocs at the right events and nothing else.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import os
 from dataclasses import replace
@@ -48,6 +50,12 @@ PDF_CACHE_DIR = ".cache/invoices/pdf"
 SHELL_TEMPLATE = "sealed.html"
 SEALED_SCRIPT = "assets/javascripts/sealed.js"
 _shell: jinja2.Template | None = None
+# Sealed PDFs and sealed pages by their inputs, placed as hard links like PDFs: creating a
+# file costs a hundred times what linking one does.
+_sealed_files: seal.SealedFiles | None = None
+_sealed_pages: seal.SealedFiles | None = None
+SEALED_CACHE_DIR = ".cache/invoices/sealed"
+SEALED_PAGES_CACHE_DIR = ".cache/invoices/sealed-pages"
 _sealed_script_integrity = ""
 # Set to 1 to build without PDFs, a quicker preview; INVOICES_NO_FILES=1 leaves out the e-invoice
 # XML as well (all the files of SPEC §9), the benchmark's "without files".
@@ -103,6 +111,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _qr_cache.prepare(qr.request for entry in _site.published if entry.ways for qr in entry.ways.qr_codes)
     if _pdf_cache is None:
         _pdf_cache = PdfCache(root / PDF_CACHE_DIR)
+    global _sealed_files, _sealed_pages
+    if _sealed_files is None:
+        _sealed_files, _sealed_pages = seal.SealedFiles(root / SEALED_CACHE_DIR), seal.SealedFiles(root / SEALED_PAGES_CACHE_DIR)
     return config
 
 
@@ -174,9 +185,12 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
     env.filters["page_url"] = _page_url
     env.filters["file_url"] = _file_url
     global _shell, _sealed_script_integrity
-    if _site is not None and _site.sealed and custom_dir is not None:
+    if _site is not None and _site.sealed:
+        script = files.get_file_from_path(SEALED_SCRIPT)  # the file the site publishes: docs/ may override the theme's
+        if script is None:
+            raise PluginError(f"privacy: sealed needs {SEALED_SCRIPT} from the project's overrides/ (theme: custom_dir: overrides)")
         _shell = env.get_template(SHELL_TEMPLATE)
-        _sealed_script_integrity = seal.integrity((custom_dir / SEALED_SCRIPT).read_bytes())
+        _sealed_script_integrity = seal.integrity(Path(script.abs_src_path).read_bytes())
     # PDFs (SPEC §9), named by their inputs; those not cached are drawn in worker processes
     # from the page templates while the pages are built.
     _pdf_files.clear()
@@ -230,9 +244,11 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     entry = _pages.get(page.file.src_uri)
     if entry is None or _site is None or not _site.sealed:
         return output
-    target = Path(config.site_dir) / entry.folder / seal.sealed_name(seal.PAGE_FILE)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(seal.seal(_site.key_of(entry.folder), seal.PAGE_FILE, output.encode("utf-8")))
+    page_file = f"{entry.folder}/{seal.PAGE_FILE}"
+    data = output.encode("utf-8")
+    job = seal.SealJob(_site.key_of(entry.folder), page_file, hashlib.sha256(data).hexdigest(), lambda: data)
+    _sealed_pages.prepare((job,))
+    _place(_sealed_pages, job, Path(config.site_dir) / seal.sealed_name(page_file))
     return _shell.render(
         config=config,
         page=page,
@@ -240,6 +256,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
         lang_code=_site_language(config),
         sealed_file=seal.sealed_name(seal.PAGE_FILE),
         script_integrity=_sealed_script_integrity,
+        script_version=hashlib.sha256(_sealed_script_integrity.encode()).hexdigest()[:12],
         **i18n.template_gettext(_site_language(config)),
     )
 
@@ -257,22 +274,44 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         _qr_cache.close()
         if not _problems:
             _qr_cache.prune()
+    if _sealed_pages is not None and not _problems:
+        _sealed_pages.prune()  # the sealed pages of this build only
     # Each PDF beside its page, as the last step: the pages were built while the workers drew.
     if _pdf_cache is not None:
         try:
-            for path, job in _pdf_files:
-                target = Path(config.site_dir) / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if _site.sealed:  # its ciphertext only (SPEC §11)
-                    sealed = seal.seal(_site.key_of(path), path, _pdf_cache.get(job))
-                    Path(config.site_dir, seal.sealed_name(path)).write_bytes(sealed)
-                else:
-                    _pdf_cache.place(job, target)  # a hard link to the cached file where it can
+            if _site is not None and _site.sealed:
+                _place_sealed_pdfs(Path(config.site_dir))
+            else:
+                for path, job in _pdf_files:
+                    _place(_pdf_cache, job, Path(config.site_dir) / path)  # a hard link to the cached file where it can
         finally:
             _pdf_cache.close()
         # A build without PDFs (INVOICES_NO_PDF) used none: it must not empty the cache of the next one.
         if _pdf_files and not _problems:
             _pdf_cache.prune()
+            if _site is not None and _site.sealed:
+                _sealed_files.prune()
+
+
+def _place_sealed_pdfs(site_dir: Path) -> None:
+    # SPEC §11: only each PDF's ciphertext, sealed once and then linked from the cache like a PDF.
+    jobs = [
+        (path, seal.SealJob(_site.key_of(path), path, job.key, functools.partial(_pdf_cache.get, job)))
+        for path, job in _pdf_files
+    ]
+    _sealed_files.prepare(job for _, job in jobs)
+    for (path, job), (_, pdf_job) in zip(jobs, _pdf_files):
+        _pdf_cache.keep(pdf_job)  # the PDF stays cached: a new key or link site draws nothing again
+        _place(_sealed_files, job, site_dir / seal.sealed_name(path))
+
+
+def _place(cache, job, target: Path) -> None:
+    # Into its page's folder, made only when it is not there yet (making a folder costs as much as a file).
+    try:
+        cache.place(job, target)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        cache.place(job, target)
 
 
 def on_build_error(*, error: Exception) -> None:

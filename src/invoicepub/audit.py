@@ -43,10 +43,14 @@ too, and for more:
   ciphertext's random bytes are not searched, they would match short details by chance);
 * the shell carries the policy with ``script-src 'self'`` and ``connect-src 'self'`` and loads
   its script pinned by the script's real hash (Subresource Integrity);
-* no file holds a page's key (``#k=…``, searched byte for byte, like tokens), an IBAN of the
-  business (compact, in every file; grouped by four, in documents) or, in documents, an
-  amount of a document (its total or balance, written with two decimals whatever the
-  grouping: ``1,045.75``, ``1.045,75``, ``1 045,75``, ``1045.75``).
+* each shell has its ``index.html.sealed`` beside it;
+* no file holds a page's key (``#k=…``, searched byte for byte, like tokens), an account of
+  the business, now or in any committed version of ``business.yml`` (IBANs compact and
+  grouped by four, UPI addresses, Pix keys: in documents whatever the case, elsewhere exactly)
+  or, in documents, an amount of a document: its total, amount due, balance, payments and
+  instalments, whatever the grouping (``1,045.75``, ``1.045,75``, ``1 045,75``, ``1045.75``,
+  ``KWD 1,045.235``; in a currency without minor units, ``¥110,000``, from 1,000 up). A
+  statement's running balances are sums of these and are not searched for.
 
 Tokens in the output are shortened to their first eight characters, so the log of a
 publishing run never holds a working private link.
@@ -69,7 +73,8 @@ from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from . import links, seal
-from .bank_history import current_accounts
+from .bank_history import ACCOUNT_FIELDS
+from .money import minor_units
 from .model import Ledger
 
 PRIVATE_FOLDERS = (links.INVOICE_PREFIX, links.CLIENT_PREFIX)
@@ -86,7 +91,8 @@ STYLESHEET_SUFFIXES = {".css"}
 MAX_GUNZIPPED = 64 * 1024 * 1024
 # An amount as a page, a PDF's text layer or a calendar writes it: digits, maybe grouped by
 # three with "," "." "'" or a space, then "," or "." and two decimals.
-AMOUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.'\u00a0\u202f ]\d{3})+|\d+)[.,](\d{2})(?![\w]|[.,]\d)")
+AMOUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.'\u2019\u00a0\u202f ]\d{3})+|\d+)(?:[.,](\d{1,3}))?(?![\w]|[.,]\d)")
+IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
 SEALED_CSP = {"script-src": {"'self'"}, "connect-src": {"'self'"}}
 
 # What a Content-Security-Policy on a private page must say, and what its fetch directives may allow.
@@ -162,8 +168,9 @@ class SealedSite:
 
     key_of: Callable[[str], bytes | None]  # the key of the page a path belongs to (Site.key_of)
     keys: tuple[str, ...]  # every page's key as its link writes it (base64url)
-    ibans: tuple[Detail, ...]  # the business's accounts, compact and grouped by four
-    amounts: frozenset[Decimal]  # every published document's total and balance
+    ibans: tuple[Detail, ...]  # the business's accounts (IBANs compact and grouped by four, UPI, Pix)
+    amounts: frozenset[Decimal]  # the published documents' amounts in currencies with minor units
+    whole_amounts: frozenset[Decimal] = frozenset()  # and in those without (JPY), from 1,000
 
 
 @dataclass
@@ -221,13 +228,44 @@ def private_details(ledger: Ledger) -> PrivateDetails:
 
 def sealed_site(site) -> SealedSite:
     """What a sealed ``site`` (``site.Site``) must not show in clear: its keys, accounts and amounts."""
-    ibans = []
-    for field_name, iban in current_accounts(site.ledger.business).items():
-        if field_name.endswith(".iban"):
-            ibans += [Detail("IBAN", iban), Detail("IBAN", " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)))]
-    amounts = {abs(a) for e in site.published for a in (e.figures.total, e.figures.balance, e.figures.amount_due) if a}
-    keys = tuple(seal.fragment(key).removeprefix("#k=") for key in site.page_keys.values())
-    return SealedSite(key_of=site.key_of, keys=keys, ibans=tuple(dict.fromkeys(ibans)), amounts=frozenset(amounts))
+    return SealedSite(
+        key_of=site.key_of,
+        keys=tuple(seal.fragment(key).removeprefix("#k=") for key in site.page_keys.values()),
+        ibans=_accounts(site),
+        amounts=frozenset(_amounts(site, whole=False)),
+        whole_amounts=frozenset(_amounts(site, whole=True)),
+    )
+
+
+def _accounts(site) -> tuple[Detail, ...]:
+    """The business's accounts, as written now and in every committed version (SPEC §13):
+    IBANs compact and grouped by four, UPI addresses, Pix keys."""
+    payment = site.ledger.business.payment
+    values = [getattr(getattr(payment, rail), name, None) for rail, name in ACCOUNT_FIELDS if getattr(payment, rail, None)]
+    for _, accounts in site.bank_history.versions if site.bank_history else ():
+        values += accounts.values()
+    found = []
+    for value in (str(v) for v in values if v):
+        found.append(Detail("account", value))
+        compact = "".join(value.split()).upper()
+        if IBAN.fullmatch(compact):
+            found += [Detail("IBAN", compact), Detail("IBAN", " ".join(compact[i : i + 4] for i in range(0, len(compact), 4)))]
+    return tuple(dict.fromkeys(d for d in found if len(d.text) >= MIN_DETAIL_LENGTH))
+
+
+def _amounts(site, *, whole: bool) -> set[Decimal]:
+    """Every published document's total, amount due, balance, payments and instalments: those in
+    currencies without minor units (``whole``, from 1,000: shorter whole numbers read as ordinary
+    numbers) or those with them."""
+    found = set()
+    for entry in site.published:
+        if (minor_units(entry.invoice.currency) == 0) != whole:
+            continue
+        figures = entry.figures
+        values = [figures.total, figures.amount_due, figures.balance, *(p.amount for p in entry.invoice.payments)]
+        values += [i.amount for i in figures.instalments]
+        found.update(abs(v) for v in values if v and (not whole or abs(v) >= 1000))
+    return found
 
 
 @dataclass
@@ -321,11 +359,14 @@ def _shell_problems(site_dir: Path, relative: str, page: _Page) -> list[str]:
             for name, wanted in SEALED_CSP.items()
             if directives.get(name) != wanted
         ]
+    if not (site_dir / (relative + seal.SUFFIX)).is_file():
+        found.append(f"sealed page's shell without its ciphertext {PurePosixPath(relative).name}{seal.SUFFIX} beside it")
     scripts = [attributes for what, attributes in page.scripts]
     if not scripts:
         found.append("sealed page's shell loads no script to open it")
     for attributes in scripts:
-        target = (site_dir / PurePosixPath(relative).parent / attributes.get("src", "")).resolve()
+        src = attributes.get("src", "").split("?", 1)[0].split("#", 1)[0]
+        target = (site_dir / PurePosixPath(relative).parent / src).resolve()
         pinned = target.is_file() and attributes.get("integrity") == seal.integrity(target.read_bytes())
         if not pinned:
             found.append(f"the script {attributes.get('src', '')} is not pinned by its hash (integrity)")
@@ -343,7 +384,7 @@ def _leaks(relative: str, suffix: str, text: str, page: _Page | None, searches: 
     if document is not None:
         found += searches.text.found_in(document)
         if searches.sealed is not None:
-            found += _amounts_in(document, searches.sealed.amounts)
+            found += _amounts_in(document, searches.sealed)
     else:
         found += searches.asset.found_in(text)
     if relative in SITEMAPS:
@@ -368,11 +409,20 @@ def _document_text(suffix: str, text: str, page: _Page | None) -> str | None:
     return None
 
 
-def _amounts_in(text: str, amounts: frozenset[Decimal]) -> list[str]:
+def _amounts_in(text: str, sealed: SealedSite) -> list[str]:
+    """Amounts of documents written in ``text``, however grouped: "1,045.75", "1.045,75", "¥110,000"."""
     found = []
     for match in AMOUNT.finditer(text):
-        value = Decimal(re.sub(r"\D", "", match.group(1)) + "." + match.group(2))
-        if value in amounts and match.group(0) not in found:
+        whole, decimals = re.sub(r"\D", "", match.group(1)), match.group(2)
+        if decimals is None:
+            hit = Decimal(whole) in sealed.whole_amounts
+            # "1,045.235": the last group of three read as a currency's three decimals.
+            hit = hit or (match.group(1) != whole and Decimal(f"{whole[:-3]}.{whole[-3:]}") in sealed.amounts)
+        else:
+            hit = Decimal(f"{whole}.{decimals}") in sealed.amounts
+            # "110,000" or "1.045": three digits after the last mark may be a group of thousands.
+            hit = hit or (len(decimals) == 3 and Decimal(whole + decimals) in sealed.whole_amounts)
+        if hit and match.group(0) not in found:
             found.append(match.group(0))
     return [f"holds the amount {amount!r} of a document" for amount in found]
 

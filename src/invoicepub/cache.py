@@ -76,6 +76,10 @@ class ContentCache(Generic[R, V]):
             self._remember(key, result)
         return result
 
+    def keep(self, request: R) -> None:
+        """Count ``request``'s result as used by this build without reading it: ``prune`` keeps it."""
+        self._used.add(request.key)
+
     def place(self, request: R, target: Path) -> None:
         """Put the result of ``request`` at ``target``: a hard link to the cached file where the
         file system allows it (nothing copied), else the bytes written.

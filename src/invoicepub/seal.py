@@ -21,11 +21,17 @@ import base64
 import hashlib
 import hmac
 import posixpath
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from .cache import ContentCache
 
 SUFFIX = ".sealed"
 PAGE_FILE = "index.html"  # the page itself: sealed as index.html.sealed, beside its shell
@@ -87,3 +93,33 @@ def open_sealed(key: bytes, name: str, blob: bytes) -> bytes:
         return AESGCM(key).decrypt(nonce, ciphertext, _aad(name))
     except InvalidTag:
         raise SealError(f"{name}: does not open with its page's key (another secret, or changed bytes)") from None
+
+
+@dataclass(frozen=True)
+class SealJob:
+    """A file to seal that is costly to read and write again on every build (a PDF): named by
+    its page's key, its name and what names its content (the PDF's own cache key)."""
+
+    page_key: bytes
+    name: str
+    content_key: str
+    content: Callable[[], bytes] = field(compare=False, repr=False)  # read only when not cached
+
+    @property
+    def key(self) -> str:
+        parts = (VERSION, self.page_key, self.name.encode("utf-8"), self.content_key.encode("utf-8"))
+        return hashlib.sha256(b"\x1f".join(len(p).to_bytes(4, "big") + p for p in parts)).hexdigest()
+
+
+def _seal_job(job: SealJob) -> bytes:
+    return seal(job.page_key, job.name, job.content())
+
+
+class SealedFiles(ContentCache[SealJob, bytes]):
+    """Sealed PDFs by their inputs, on disk (``.cache/invoices/sealed``, never published): a warm
+    build places each one as a hard link, as it does an unsealed PDF, instead of sealing and
+    writing it again."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        # Sealing is quicker than starting a worker process: always in this one.
+        super().__init__(folder, _seal_job, suffix=SUFFIX, binary=True, parallel_threshold=sys.maxsize, in_memory=False)

@@ -136,7 +136,7 @@ class Site:
     def fragment(self, path: str) -> str:
         """What follows a private page's path in its full link: ``#k=<key>`` when sealed (an anchor after it)."""
         page, _, anchor = path.partition("#")
-        key = self.key_of(page.removesuffix("index.html").rstrip("/"))
+        key = self.page_keys.get(page.removesuffix("index.html").rstrip("/"))  # its own key, never its folder's parent's
         if key is None:
             return f"#{anchor}" if anchor else ""
         return seal.fragment(key, anchor)

@@ -15,9 +15,11 @@
   // "#k=<43 base64url characters>", then "&<anchor>" for a place on the page.
   const match = /^#k=([A-Za-z0-9_-]{43})(?:&(.*))?$/.exec(location.hash);
 
+  // "no-key": the sealed heading and how to open the page; "failed": could not be opened;
+  // "": nothing while the page opens.
   const show = (state) => {
     for (const block of shell.querySelectorAll("[data-sealed-state]")) {
-      block.hidden = block.dataset.sealedState !== state;
+      block.hidden = !block.dataset.sealedState.split(" ").includes(state);
     }
   };
 
@@ -39,17 +41,19 @@
     const response = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
     if (!response.ok) throw new Error(`${response.status}`);
     const blob = new Uint8Array(await response.arrayBuffer());
+    performance.mark("sealed:fetched");
     if (blob.length < 1 + NONCE_BYTES + 16 || blob[0] !== VERSION) throw new Error("not sealed");
     const iv = blob.subarray(1, 1 + NONCE_BYTES);
     return crypto.subtle.decrypt({ name: "AES-GCM", iv, additionalData: aad(name) }, key, blob.subarray(1 + NONCE_BYTES));
   };
 
   // The page's own scripts, once its body stands: a parsed document's scripts never run, so
-  // each one of this site (a src, never inline code) is loaded again.
+  // each one of this site (a src, never inline code) is loaded again, attributes and order kept.
   const runScripts = (root) => {
     for (const old of root.querySelectorAll("script[src]")) {
       const script = document.createElement("script");
-      script.src = old.getAttribute("src");
+      for (const { name, value } of old.attributes) script.setAttribute(name, value);
+      script.async = false;
       old.replaceWith(script);
     }
   };
