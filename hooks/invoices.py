@@ -50,6 +50,7 @@ PDF_CACHE_DIR = ".cache/invoices/pdf"
 SHELL_TEMPLATE = "sealed.html"
 SEALED_SCRIPT = "assets/javascripts/sealed.js"
 _shell: jinja2.Template | None = None
+_shells: dict[str, str] = {}  # the shell drawn for each depth of folder (its base_url)
 # Sealed PDFs and sealed pages by their inputs, placed as hard links like PDFs: creating a
 # file costs a hundred times what linking one does.
 _sealed_files: seal.SealedFiles | None = None
@@ -190,6 +191,7 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
         if script is None:
             raise PluginError(f"privacy: sealed needs {SEALED_SCRIPT} from the project's overrides/ (theme: custom_dir: overrides)")
         _shell = env.get_template(SHELL_TEMPLATE)
+        _shells.clear()
         _sealed_script_integrity = seal.integrity(Path(script.abs_src_path).read_bytes())
     # PDFs (SPEC §9), named by their inputs; those not cached are drawn in worker processes
     # from the page templates while the pages are built.
@@ -249,16 +251,23 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     job = seal.SealJob(_site.key_of(entry.folder), page_file, hashlib.sha256(data).hexdigest(), lambda: data)
     _sealed_pages.prepare((job,))
     _place(_sealed_pages, job, Path(config.site_dir) / seal.sealed_name(page_file))
-    return _shell.render(
-        config=config,
-        page=page,
-        base_url=get_relative_url(".", page.url),
-        lang_code=_site_language(config),
-        sealed_file=seal.sealed_name(seal.PAGE_FILE),
-        script_integrity=_sealed_script_integrity,
-        script_version=hashlib.sha256(_sealed_script_integrity.encode()).hexdigest()[:12],
-        **i18n.template_gettext(_site_language(config)),
-    )
+    return _shell_at(get_relative_url(".", page.url), page, config)
+
+
+def _shell_at(base_url: str, page: Page, config: MkDocsConfig) -> str:
+    # Every shell at one depth is the same page (SPEC §11: nothing of its own in it): drawn once.
+    if base_url not in _shells:
+        _shells[base_url] = _shell.render(
+            config=config,
+            page=page,
+            base_url=base_url,
+            lang_code=_site_language(config),
+            sealed_file=seal.sealed_name(seal.PAGE_FILE),
+            script_integrity=_sealed_script_integrity,
+            script_version=hashlib.sha256(_sealed_script_integrity.encode()).hexdigest()[:12],
+            **i18n.template_gettext(_site_language(config)),
+        )
+    return _shells[base_url]
 
 
 def _markup_titles(links) -> None:
