@@ -483,7 +483,8 @@ def test_each_year_opens_on_the_balance_the_years_before_closed_on(tmp_path):
         (2024, Decimal("300.00"), [("2024-01-15", Decimal("0.00")), ("2024-06-10", Decimal("200.00")), ("2024-07-01", Decimal("150.00"))], Decimal("150.00")),
         (2026, Decimal("150.00"), [("2026-11-02", Decimal("1360.00")), ("2026-11-05", Decimal("960.00"))], Decimal("960.00")),
     ]
-    assert year_statements(client, 2025) == ()
+    # No page for 2025 (nothing moved); asked for, the year only carries the 150.00 through.
+    assert [(s.opening, s.lines, s.closing) for s in year_statements(client, 2025)] == [(Decimal("150.00"), (), Decimal("150.00"))]
     # The last year closes on what the client owes today.
     assert chain[-1][-1] == sum(e.figures.balance for e in client.invoices) == Decimal("960.00")
     # Each year's page lives in the client page's private folder.
@@ -497,10 +498,10 @@ def test_the_client_page_lists_open_documents_and_the_last_24_months(tmp_path):
     (client,) = [c for c in site.clients if c.client.id == "acme"]
     view = client_page(site, client)
     # Today is 2026-11-23, so the last 24 months start on 2024-11-23. 2023-001 is paid and older:
-    # left off; 2024-001 is older but still open (150.00 due): listed. CN-2024 and the payment of
-    # 2024-01-15 are older: left off, and the page says where they are.
+    # left off; 2024-001 is older but still open (150.00 due): listed, with CN-2024 that corrects
+    # it. The payment of 2024-01-15 is older: left off, and the page says where it is.
     assert [row.number for row in view.invoices] == ["2026-001", "2024-001"]
-    assert view.credit_notes == ()
+    assert [row.number for row in view.credit_notes] == ["CN-2024"]
     assert [(row.date_iso, row.amount) for row in view.payments] == [("2026-11-05", "€400.00")]
     assert view.older_note == "Documents and payments older than 24 months are in the statements by year."
     # The outstanding total still counts everything: 150.00 + 810.00.
@@ -549,3 +550,82 @@ def test_a_year_that_closes_in_credit_opens_the_next_in_credit(tmp_path):
     (y2026,) = statement_page(site, client.statements[1]).statements
     assert (y2025.closing_label, y2025.closing) == ("Credit in your favour", "€50.00")
     assert (y2026.opening_label, y2026.opening) == ("Opening credit in your favour", "€50.00")
+
+
+def test_an_older_invoice_owed_back_stays_on_the_client_page_with_its_credit_note(tmp_path):
+    from invoicepub.views import client_page
+
+    # 2023-010: 100.00, paid in full on 2023-04-01, then credited 40.00 on 2023-05-01: 40.00 is
+    # to be refunded, so both stay on the page although older than 24 months.
+    files = {
+        "2023-010": textwrap.dedent("""
+            number: "2023-010"
+            client: acme
+            issued: 2023-03-01
+            items:
+              - description: Audit
+                unit_price: 100.00
+            payments:
+              - date: 2023-04-01
+                amount: 100.00
+        """).lstrip(),
+        "CN-2023": textwrap.dedent("""
+            number: "CN-2023"
+            kind: credit_note
+            corrects: "2023-010"
+            reason: Part of the audit was not done.
+            client: acme
+            issued: 2023-05-01
+            items:
+              - description: Audit, part not done
+                unit_price: 40.00
+        """).lstrip(),
+    }
+    site = site_of(tmp_path, **files)
+    (client,) = [c for c in site.clients if c.client.id == "acme"]
+    view = client_page(site, client)
+    assert "2023-010" in [row.number for row in view.invoices]
+    assert [row.number for row in view.credit_notes] == ["CN-2023"]
+
+
+def test_a_year_page_keeps_a_currency_that_carried_a_balance_without_moving(tmp_path):
+    from invoicepub.statement import year_statements
+
+    # 2024-020: 100.00 EUR, never paid. In 2025 only a CHF invoice moved, paid the same day: the
+    # 2025 statement still shows the 100.00 EUR owed all year, opening and closing on it.
+    files = {
+        "2024-020": textwrap.dedent("""
+            number: "2024-020"
+            client: acme
+            issued: 2024-03-01
+            items:
+              - description: Hosting
+                unit_price: 100.00
+        """).lstrip(),
+        "2025-020": textwrap.dedent("""
+            number: "2025-020"
+            client: acme
+            currency: CHF
+            issued: 2025-03-01
+            items:
+              - description: Translation
+                unit_price: 200.00
+            payments:
+              - date: 2025-03-01
+                amount: 200.00
+        """).lstrip(),
+    }
+    site = site_of(tmp_path, **files)
+    (client,) = [c for c in site.clients if c.client.id == "acme"]
+    assert 2025 in [page.year for page in client.statements]
+    found = {s.currency: (s.opening, len(s.lines), s.closing) for s in year_statements(client, 2025)}
+    assert found == {"CHF": (Decimal("0"), 2, Decimal("0.00")), "EUR": (Decimal("100.00"), 0, Decimal("100.00"))}
+    # Its page and its PDF show it: an opening and a closing row, no movement between them.
+    from invoicepub import paper, pdf
+    from invoicepub.views import statement_page
+
+    (y2025,) = [page for page in client.statements if page.year == 2025]
+    views = {account.closing: account.rows for account in statement_page(site, y2025).statements}
+    assert views["€100.00"] == ()
+    drawn = pdf.render(paper.statement_request(site, y2025, pdf.Theme.of(Path(__file__).resolve().parent.parent / "overrides")))
+    assert drawn.startswith(b"%PDF-")

@@ -67,14 +67,17 @@ def years_with_activity(account: Sequence[Statement]) -> tuple[int, ...]:
 
 
 def year_statements(entry: ClientEntry, year: int) -> tuple[Statement, ...]:
-    """The statement of ``year`` in each currency that moved in it, by currency code."""
+    """The statement of ``year`` in each currency that moved in it or carried a balance through it,
+    by currency code."""
     result = []
     for statement in statements(entry):
         before = [line for line in statement.lines if line.date.year < year]
         lines = tuple(line for line in statement.lines if line.date.year == year)
-        if not lines:
-            continue
         opening = before[-1].balance if before else Decimal(0)
+        if not lines:
+            if opening:  # still owed (or owed back) all year: the year opens and closes on it
+                result.append(Statement(currency=statement.currency, lines=(), closing=opening, opening=opening, year=year))
+            continue
         result.append(Statement(currency=statement.currency, lines=lines, closing=lines[-1].balance, opening=opening, year=year))
     return tuple(result)
 

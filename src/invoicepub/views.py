@@ -519,9 +519,12 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
     client = entry.client
     fmt = formatter(client.language)
     since = recent_since(site.today)
-    invoices = tuple(e for e in entry.invoices if e.figures.is_open or e.invoice.issued >= since)
+    # An older invoice stays while anything is owed on it either way (a credit to be refunded),
+    # and so do the credit notes of the invoices listed.
+    invoices = tuple(e for e in entry.invoices if e.figures.is_open or e.figures.balance != 0 or e.invoice.issued >= since)
     estimates = tuple(e for e in entry.estimates if e.figures.status == OPEN or e.invoice.issued >= since)
-    credit_notes = tuple(e for e in entry.credit_notes if e.invoice.issued >= since)
+    listed = {e.invoice.number for e in invoices}
+    credit_notes = tuple(e for e in entry.credit_notes if e.invoice.issued >= since or e.invoice.corrects in listed)
     rows = []
     payments = []
     older_payments = False
