@@ -25,8 +25,8 @@ from conftest import REPO
 INSTALLED_CODE = ("src", "hooks")
 EVERYTHING = ("src", "hooks", "tests", "benchmarks")
 # Test tools no Python file imports by name: the browser tests load Playwright and zxing-cpp with
-# pytest.importorskip, and deptry runs as a command (here).
-NOT_IMPORTED = ("mkdocs-material", "playwright", "zxing-cpp", "deptry", "properdocs")
+# pytest.importorskip; deptry (here) and lint-imports (test_architecture.py) run as commands.
+NOT_IMPORTED = ("mkdocs-material", "playwright", "zxing-cpp", "deptry", "properdocs", "import-linter")
 
 
 def deptry(root: Path, *args: str, report: Path) -> tuple[subprocess.CompletedProcess, list[dict]]:

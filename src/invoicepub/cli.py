@@ -19,7 +19,7 @@ from .audit import audit_site, private_details, sealed_site
 from .einvoice import eligibility
 from .fields import identifier
 from .load import load_ledger
-from .estimates import plan_acceptance
+from .accept_estimate import plan_acceptance
 from .model import CREDIT_NOTE, ESTIMATE, INVOICE, SEALED
 from .mail import Mailer, SmtpSettings, compose
 from .money import fits_minor_units, minor_units, plain

@@ -15,7 +15,7 @@ the spec names, and nowhere else:
 
 Kinds of document (SPEC §8): a credit note's credited amount is its amount due (total −
 withholding); an invoice's balance also takes off the credited amounts of its credit notes.
-An estimate's status is its state (``estimates.state``); nothing is ever due on it.
+An estimate's status is its state (``estimate_state``); nothing is ever due on it.
 
 An invoice with a ``schedule`` also gets its instalments (invoicepub.schedule), with payments
 and credited amounts applied in date order, and "to pay now": what every payment rail, hosted
@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Iterable
 from decimal import Decimal, localcontext
 
-from . import estimates
 from .model import CREDIT_NOTE, ESTIMATE, Invoice, LineItem
 from .money import PRECISION, round_money
 from .schedule import DatedAmount, Instalment, allocate, amounts, to_pay_now
@@ -45,6 +44,18 @@ PARTIALLY_PAID = "partially paid"
 DUE = "due"
 ISSUED = "issued"  # a credit note that counts: nothing is due on it either way
 OPEN_STATUSES = (DUE, PARTIALLY_PAID, OVERDUE)
+# An estimate's states (SPEC §8).
+OPEN = "open"
+EXPIRED = "expired"
+ACCEPTED = "accepted"
+DECLINED = "declined"
+
+
+def estimate_state(estimate: Invoice, today: datetime.date) -> str:
+    """``accepted``/``declined`` as written; else ``expired`` after ``valid_until``; else ``open``."""
+    if estimate.state in (ACCEPTED, DECLINED, DRAFT):
+        return estimate.state
+    return EXPIRED if today > estimate.valid_until else OPEN
 
 
 @dataclass(frozen=True)
@@ -269,7 +280,7 @@ def _status(
     if invoice.state == VOID:
         return VOID
     if invoice.kind == ESTIMATE:
-        return estimates.state(invoice, today)
+        return estimate_state(invoice, today)
     if invoice.kind == CREDIT_NOTE:
         return ISSUED
     if balance <= 0:

@@ -20,7 +20,7 @@ from .fields import percentage
 from .i18n import enable_gettext, formatter, template_gettext
 from .load import INVOICES_DIR
 from .model import Ledger
-from .numbering import next_invoice_number
+from .numbering import file_name, next_invoice_number
 from .source import yaml_scalar
 
 # The new file is YAML, written from a template whose comments are in the client's language.
@@ -72,12 +72,7 @@ def plan_new_invoice(
         placeholder=yaml_scalar(fmt.gettext("Describe the work")),
         thanks=yaml_scalar(fmt.gettext("Thank you!"), always_quote=True),
     )
-    path = Path(root) / INVOICES_DIR / str(today.year) / f"{_file_name(number)}.yml"
+    path = Path(root) / INVOICES_DIR / str(today.year) / f"{file_name(number)}.yml"
     if path.exists():
         raise ValueError(f"{path.relative_to(root).as_posix()} already exists")
     return NewInvoice(number=number, path=path, text=text)
-
-
-def _file_name(number: str) -> str:
-    return re.sub(r"[^0-9A-Za-z._-]+", "-", number).strip("-.") or "invoice"
-

@@ -77,3 +77,8 @@ def next_invoice_number(documents: Iterable[tuple[str, str, datetime.date]], tod
         series.append((candidate, today))
         candidate = next_number(series, today)
     return candidate
+
+
+def file_name(number: str) -> str:
+    """The file name (without ``.yml``) a document numbered ``number`` is written under: ``2026-014``."""
+    return re.sub(r"[^0-9A-Za-z._-]+", "-", number).strip("-.") or "invoice"

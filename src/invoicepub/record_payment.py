@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import yaml
 
-from .source import yaml_scalar
+from .source import last_line, yaml_scalar
 
 
 @dataclass(frozen=True)
@@ -39,17 +39,6 @@ def _entry_lines(payment: NewPayment, dash_indent: int, key_indent: int) -> list
         else:
             lines.append(" " * key_indent + f"{key}: {value}")
     return lines
-
-
-def _last_line(node: yaml.Node) -> int:
-    """0-based line of the last character of ``node``'s content (ignoring trailing comments)."""
-    if isinstance(node, yaml.MappingNode) and node.value:
-        return max(_last_line(node.value[-1][0]), _last_line(node.value[-1][1]))
-    if isinstance(node, yaml.SequenceNode) and node.value:
-        return _last_line(node.value[-1])
-    end = node.end_mark
-    # An end mark at column 0 belongs to the line before (the node ended with its newline).
-    return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
 
 
 def append_payment(text: str, payment: NewPayment) -> str:
@@ -84,7 +73,7 @@ def append_payment(text: str, payment: NewPayment) -> str:
         first = payments_value.value[0]
         dash_indent = lines[first.start_mark.line].index("-", 0)
         key_indent = first.start_mark.column
-        insert_at = _last_line(payments_value) + 1
+        insert_at = last_line(payments_value) + 1
         new = _entry_lines(payment, dash_indent, key_indent)
     elif payments_value is not None and isinstance(payments_value, yaml.ScalarNode) and payments_value.value == "":
         dash_indent, key_indent = _list_indents(items_node, lines, base)

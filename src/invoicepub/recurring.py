@@ -22,7 +22,7 @@ from .i18n import formatter
 from .load import INVOICES_DIR
 from .model import Ledger, RecurringSeries
 from .new_invoice import NewInvoice
-from .new_invoice import _file_name as file_name  # the same file names as `invoices new`
+from .numbering import file_name  # the same file names as `invoices new`
 from .numbering import next_number
 from .source import yaml_scalar
 

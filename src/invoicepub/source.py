@@ -234,3 +234,14 @@ def yaml_scalar(value: str, always_quote: bool = False) -> str:
 def is_date(value: Any) -> bool:
     """A calendar date, not a date with a time of day."""
     return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
+
+
+def last_line(node: yaml.Node) -> int:
+    """0-based line of the last character of ``node``'s content (ignoring trailing comments)."""
+    if isinstance(node, yaml.MappingNode) and node.value:
+        return max(last_line(node.value[-1][0]), last_line(node.value[-1][1]))
+    if isinstance(node, yaml.SequenceNode) and node.value:
+        return last_line(node.value[-1])
+    end = node.end_mark
+    # An end mark at column 0 belongs to the line before (the node ended with its newline).
+    return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line

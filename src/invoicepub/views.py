@@ -16,8 +16,7 @@ from markupsafe import Markup
 
 from . import calendar, einvoice, pdf, tax
 from .einvoice import eligibility
-from .estimates import ACCEPTED, DECLINED, EXPIRED, OPEN
-from .figures import DRAFT, DUE, ISSUED, OVERDUE, PAID, PARTIALLY_PAID, VOID, InvoiceFigures
+from .figures import ACCEPTED, DECLINED, DRAFT, DUE, EXPIRED, ISSUED, OPEN, OVERDUE, PAID, PARTIALLY_PAID, VOID, InvoiceFigures
 from .figures import totals as figures_totals
 from .bank_history import account_key, current_accounts, notice_day
 from .i18n import N_, Formatter, formatter

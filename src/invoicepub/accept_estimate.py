@@ -1,7 +1,7 @@
-"""Estimates (SPEC §8): the state of one, and what ``invoices accept`` writes when it is accepted.
+"""``invoices accept`` (SPEC §8): what accepting an estimate writes. (Its state, open, expired,
+accepted or declined, is part of the figures: ``figures.estimate_state``.)
 
-State: ``accepted`` or ``declined`` as written; else ``expired`` once today is past its
-``valid_until``; else ``open``. Accepting an open estimate changes one thing in its file —
+Accepting an open estimate changes one thing in its file —
 ``status: accepted`` — and writes the invoice that follows from it: the same client, items
 (with their details), discount, withholding and notes, copied as the text they are written
 in, with ``estimate: NUMBER``, the next invoice number and today's date.
@@ -18,28 +18,14 @@ from pathlib import Path
 
 import yaml
 
+from .figures import ACCEPTED, DECLINED, DRAFT, EXPIRED, estimate_state
 from .load import INVOICES_DIR
-from .model import ESTIMATE, Invoice, Ledger
-from .new_invoice import _file_name
-from .numbering import next_invoice_number
-from .record_payment import _last_line
-from .source import yaml_scalar
-
-OPEN = "open"
-EXPIRED = "expired"
-ACCEPTED = "accepted"
-DECLINED = "declined"
-DRAFT = "draft"
+from .model import ESTIMATE, Ledger
+from .numbering import file_name, next_invoice_number
+from .source import last_line, yaml_scalar
 
 # What the invoice copies from the estimate, in this order, as written.
 COPIED_KEYS = ("currency", "language", "items", "discount", "withholding", "tax_reason", "notes")
-
-
-def state(estimate: Invoice, today: datetime.date) -> str:
-    """``accepted``/``declined`` as written; else ``expired`` after ``valid_until``; else ``open``."""
-    if estimate.state in (ACCEPTED, DECLINED, DRAFT):
-        return estimate.state
-    return EXPIRED if today > estimate.valid_until else OPEN
 
 
 @dataclass(frozen=True)
@@ -60,7 +46,7 @@ def plan_acceptance(root: Path, ledger: Ledger, number: str, day: datetime.date,
         raise ValueError(f"no estimate has the number {number!r}")
     if estimate.kind != ESTIMATE:
         raise ValueError(f"{number} is not an estimate ({estimate.source.path} has kind: {estimate.kind})")
-    current = state(estimate, today)
+    current = estimate_state(estimate, today)
     if current == ACCEPTED:
         followed = [doc.number for doc in ledger.invoices if doc.estimate == number]
         by = f": invoice {followed[0]} follows from it" if followed else ""
@@ -82,7 +68,7 @@ def plan_acceptance(root: Path, ledger: Ledger, number: str, day: datetime.date,
     root_node = yaml.compose(text, Loader=yaml.SafeLoader)
     invoice_number = next_invoice_number(((d.kind, d.number, d.issued) for d in ledger.invoices), day)
     terms = ledger.business.payment_terms_days
-    invoice_path = root / INVOICES_DIR / str(day.year) / f"{_file_name(invoice_number)}.yml"
+    invoice_path = root / INVOICES_DIR / str(day.year) / f"{file_name(invoice_number)}.yml"
     if invoice_path.exists():
         raise ValueError(f"{invoice_path.relative_to(root).as_posix()} already exists")
     header = [
@@ -114,7 +100,7 @@ def _block(text: str, root_node: yaml.Node, key: str) -> str:
     lines = text.splitlines(keepends=True)
     for key_node, value in _root_pairs(root_node):
         if key_node.value == key:
-            block = "".join(lines[key_node.start_mark.line : _last_line(value) + 1])
+            block = "".join(lines[key_node.start_mark.line : last_line(value) + 1])
             return block if block.endswith("\n") else block + "\n"
     return ""
 
@@ -131,7 +117,7 @@ def _mark_accepted(text: str, root_node: yaml.Node) -> str:
             return "".join(lines)
     kind_key, kind_value = next((k, v) for k, v in pairs if k.value == "kind")
     newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
-    at = _last_line(kind_value) + 1
+    at = last_line(kind_value) + 1
     if at == len(lines) and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += newline
     lines.insert(at, " " * kind_key.start_mark.column + f"status: {ACCEPTED}" + newline)

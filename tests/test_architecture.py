@@ -1,0 +1,39 @@
+"""The arrows of the core run one way (ARCHITECTURE.md): ``lint-imports`` (import-linter) keeps
+the contracts written in pyproject.toml, and breaks on a copy of the package given an arrow
+that runs back up."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def _lint(root: Path, source: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(source))
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(root / "pyproject.toml"), "--no-cache"], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_contracts_are_kept():
+    result = _lint(REPO, REPO / "src")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 kept, 0 broken" in result.stdout
+
+
+def test_an_arrow_back_up_breaks_them(tmp_path):
+    # The figures importing a command that writes invoice files, as they once did through estimates.
+    shutil.copy2(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copytree(REPO / "src" / "invoicepub", tmp_path / "src" / "invoicepub", ignore=shutil.ignore_patterns("__pycache__", "locale"))
+    figures = tmp_path / "src" / "invoicepub" / "figures.py"
+    figures.write_text(figures.read_text(encoding="utf-8").replace("from .model import", "from . import new_invoice  # noqa\nfrom .model import", 1), encoding="utf-8")
+    result = _lint(tmp_path, tmp_path / "src")
+    assert result.returncode == 1
+    assert "nothing that writes files BROKEN" in " ".join(result.stdout.split())
+    assert "invoicepub.figures -> invoicepub.new_invoice" in result.stdout
