@@ -56,6 +56,9 @@ _shells: dict[str, str] = {}  # the shell drawn for each depth of folder (its ba
 _sealed_files: seal.SealedFiles | None = None
 _sealed_pages: seal.SealedFiles | None = None
 SEALED_CACHE_DIR = ".cache/invoices/sealed"
+# Calendar events by their inputs, in one file.
+_event_cache: calendar.EventCache | None = None
+EVENT_CACHE_FILE = ".cache/invoices/calendar.json"
 SEALED_PAGES_CACHE_DIR = ".cache/invoices/sealed-pages"
 _sealed_script_integrity = ""
 # Set to 1 to build without PDFs, a quicker preview; INVOICES_NO_FILES=1 leaves out the e-invoice
@@ -112,7 +115,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _qr_cache.prepare(qr.request for entry in _site.published if entry.ways for qr in entry.ways.qr_codes)
     if _pdf_cache is None:
         _pdf_cache = PdfCache(root / PDF_CACHE_DIR)
-    global _sealed_files, _sealed_pages
+    global _sealed_files, _sealed_pages, _event_cache
+    if _event_cache is None:
+        _event_cache = calendar.EventCache(root / EVENT_CACHE_FILE)
     if _sealed_files is None:
         _sealed_files, _sealed_pages = seal.SealedFiles(root / SEALED_CACHE_DIR), seal.SealedFiles(root / SEALED_PAGES_CACHE_DIR)
     return config
@@ -131,7 +136,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, entry.uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
         _pages[entry.uri] = entry
     # Due dates as calendar files, beside their private pages.
-    for path, content in calendar.calendar_files(_site, site_url=config.site_url):
+    for path, content in calendar.calendar_files(_site, site_url=config.site_url, cache=_event_cache):
         files.append(_beside_page(config, path, content))
     # E-invoices (UBL XML), beside the pages of the invoices that can have one.
     if not _without_files():

@@ -204,3 +204,33 @@ def test_calendar_uids_are_stable_across_builds(built_sample, site_copy):
     first = Calendar.from_ical((built_sample / "site" / path).read_bytes()).walk("VEVENT")[0]["uid"]
     second = Calendar.from_ical((site_copy / "site" / path).read_bytes()).walk("VEVENT")[0]["uid"]
     assert first == second
+
+
+def test_calendar_events_are_kept_between_builds_and_made_again_when_they_change(site_copy, tmp_path, monkeypatch):
+    from invoicepub import calendar as calendars
+    from invoicepub.site import load_site
+
+    made = []
+    original = calendars._events
+    monkeypatch.setattr(calendars, "_events", lambda entry, **options: made.append(entry.invoice.number) or original(entry, **options))
+    store = tmp_path / "calendar.json"
+    site = load_site(site_copy, secret=SECRET, today=datetime.date(2026, 11, 23), with_history=False)
+    first = dict(calendars.calendar_files(site, site_url="https://example.github.io/invoices/", cache=calendars.EventCache(store)))
+    assert "2026-004" in made and store.is_file()
+    # The next build (a new process: the cache read from its file) makes none again, same bytes.
+    made.clear()
+    again = dict(calendars.calendar_files(site, site_url="https://example.github.io/invoices/", cache=calendars.EventCache(store)))
+    assert made == [] and again == first
+    # A payment on 2026-004 changes its balance: its events alone are made again.
+    invoice = site_copy / "invoices" / "2026" / "2026-004.yml"
+    invoice.write_text(invoice.read_text(encoding="utf-8") + "payments:\n  - date: 2026-11-20\n    amount: 45.75\n", encoding="utf-8")
+    changed = load_site(site_copy, secret=SECRET, today=datetime.date(2026, 11, 23), with_history=False)
+    after = dict(calendars.calendar_files(changed, site_url="https://example.github.io/invoices/", cache=calendars.EventCache(store)))
+    assert made == ["2026-004"]
+    path = f"i/{token('invoice', 'cafe-olivar', '1', '2026-004')}/due-date.ics"
+    assert "1.000,00" in Calendar.from_ical(after[path]).walk("VEVENT")[0]["summary"]
+    # A cache file that is not one (cut short, edited) is no cache: the events are made again.
+    store.write_text("{not json", encoding="utf-8")
+    made.clear()
+    assert dict(calendars.calendar_files(changed, site_url="https://example.github.io/invoices/", cache=calendars.EventCache(store))) == after
+    assert "2026-004" in made

@@ -9,11 +9,24 @@ with other work. QR drawings (``qr``) and PDFs (``pdf``) are made this way.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Generic, Iterable, Protocol, TypeVar, Union
+
+
+@lru_cache(maxsize=None)
+def code_fingerprint() -> str:
+    """This package's files (code, catalogs, templates): what a result made from it is also named
+    by, so that a new release (a corrected translation) makes it again."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 class Request(Protocol):

@@ -10,11 +10,17 @@ no client and no number.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
+import os
 from decimal import Decimal
-from typing import Iterable
+from importlib.metadata import version
+from pathlib import Path
+from typing import Callable, Iterable
 
 from icalendar import Alarm, Calendar, Event
 
+from .cache import code_fingerprint
 from .i18n import formatter
 from .site import InvoiceEntry, Site
 
@@ -94,14 +100,73 @@ def _calendar(events: Iterable[bytes]) -> bytes:
     return head[: -len(_END)] + b"".join(events) + _END
 
 
-def calendar_files(site: Site, *, site_url: str | None) -> list[tuple[str, bytes]]:
+class EventCache:
+    """The ``VEVENT`` lines of each open invoice by what they are made of, kept in one file
+    (``.cache/invoices/calendar.json``) between builds: icalendar takes about a millisecond an
+    event, a second for a thousand invoices on every build. Only the events of the last build
+    are kept."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._known: dict[str, str] = {}
+        self._used: dict[str, str] = {}
+        try:
+            known = json.loads(path.read_text(encoding="utf-8")) if path else {}
+            self._known = {k: v for k, v in known.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(known, dict) else {}
+        except (OSError, ValueError):
+            pass
+
+    def events(self, key: str, make: Callable[[], bytes]) -> bytes:
+        text = self._known.get(key)
+        if text is None:
+            text = make().decode("utf-8")
+        self._used[key] = text
+        return text.encode("utf-8")
+
+    def save(self) -> None:
+        """Keep this build's events for the next one (the file rewritten only when they changed)."""
+        used, self._used = self._used, {}
+        if used == self._known:
+            return
+        self._known = used
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(used, sort_keys=True), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError:  # a read-only checkout builds without it
+            pass
+
+
+def _events_key(entry: InvoiceEntry, *, link: str, business_name: str, today: datetime.date) -> str:
+    """Everything an invoice's events are made of: its figures' due dates, its words, the code and icalendar."""
+    invoice = entry.invoice
+    inputs = (
+        entry.path, link, business_name, today, invoice.number, invoice.currency, invoice.language,
+        tuple(_due_dates(entry)), bool(entry.ways is not None and entry.ways.qr_codes),
+    )  # fmt: skip
+    parts = ("calendar-events-1", code_fingerprint(), version("icalendar"), repr(inputs))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def calendar_files(site: Site, *, site_url: str | None, cache: EventCache | None = None) -> list[tuple[str, bytes]]:
     """Every calendar file of the site as (path relative to the site root, content).
 
-    Each invoice's events are made once, for its own file and its client's. Their links are
-    the full ones (``Site.link``): on a sealed site they carry the page's key (SPEC §11).
+    Each invoice's events are made once, for its own file and its client's (and, with a
+    ``cache``, once for as long as they stay the same). Their links are the full ones
+    (``Site.link``): on a sealed site they carry the page's key (SPEC §11).
     """
+    cache = cache or EventCache()
     options = dict(business_name=site.ledger.business.name, today=site.today)
-    events = {entry.path: _events(entry, link=site.link(site_url, entry.path), **options) for entry in site.published if entry.figures.is_open}
+    events = {}
+    for entry in site.published:
+        if entry.figures.is_open:
+            link = site.link(site_url, entry.path)
+            key = _events_key(entry, link=link, **options)
+            events[entry.path] = cache.events(key, lambda: _events(entry, link=link, **options))  # noqa: B023 (called at once)
+    cache.save()
     files = [(f"{entry.folder}/{INVOICE_FILE}", _calendar([events[entry.path]])) for entry in site.published if entry.path in events]
     files += [
         (f"{entry.folder}/{CLIENT_FILE}", _calendar(events[e.path] for e in entry.invoices if e.path in events))

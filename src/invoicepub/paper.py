@@ -25,6 +25,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import einvoice
+from .cache import code_fingerprint
 from .einvoice.cii import cii_invoice
 from .figures import compute
 from .payments.ways import ways_to_pay
@@ -139,14 +140,7 @@ def _inputs_key(site: Site, entry: InvoiceEntry, linked: tuple[InvoiceEntry, ...
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=None)
-def _code_fingerprint() -> str:
-    """This package's files (code, catalogs, templates): a new version of any draws new PDFs."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+_code_fingerprint = code_fingerprint  # by this name, so that a test can stand in another release
 
 
 # The libraries whose work a PDF shows: the YAML read, the locale data, the QR codes, the

@@ -176,6 +176,21 @@ def load_site(
     ledger = load_ledger(Path(root), today)
     preview = not secret
     key = links.check_secret(secret) if secret else links.preview_key(root)
+    entries = _invoice_entries(ledger, key, today, directory_urls)
+    by_client: dict[str, list[InvoiceEntry]] = {}
+    for entry in entries:
+        if entry.invoice.published:
+            by_client.setdefault(entry.client.id, []).append(entry)
+    clients = [_client_entry(ledger.clients[client_id], by_client[client_id], key, directory_urls) for client_id in sorted(by_client)]
+    history = read_history(Path(root), current_accounts(ledger.business), today) if with_history else None
+    keys = _page_keys(key, entries, clients) if ledger.business.privacy == SEALED else {}
+    return Site(
+        ledger=ledger, today=today, preview=preview, entries=tuple(entries), clients=tuple(clients), bank_history=history, page_keys=keys
+    )
+
+
+def _invoice_entries(ledger: Ledger, key: str, today: datetime.date, directory_urls: bool) -> list[InvoiceEntry]:
+    """Every invoice with its figures, ways to pay and private path; ``InvoiceError`` naming each that cannot be laid out."""
     entries = []
     problems = Problems()
     credits = _credits(ledger, today)
@@ -192,49 +207,33 @@ def load_site(
         except ValueError as error:  # a rail that cannot carry this invoice
             problems.add(invoice.source, f"cannot offer payment for invoice {invoice.number}: {error}")
             ways = None
-        entries.append(
-            InvoiceEntry(
-                invoice=invoice,
-                client=client,
-                figures=figures,
-                ways=ways,
-                path=links.page_path(links.INVOICE_PREFIX, token, directory_urls),
-                uri=links.source_uri(links.INVOICE_PREFIX, token),
-            )
-        )
+        path, uri = links.page_path(links.INVOICE_PREFIX, token, directory_urls), links.source_uri(links.INVOICE_PREFIX, token)
+        entries.append(InvoiceEntry(invoice=invoice, client=client, figures=figures, ways=ways, path=path, uri=uri))
     problems.raise_if_any()
-    by_client: dict[str, list[InvoiceEntry]] = {}
-    for entry in entries:
-        if entry.invoice.published:
-            by_client.setdefault(entry.client.id, []).append(entry)
-    clients = []
-    for client_id in sorted(by_client):
-        client = ledger.clients[client_id]
-        token = links.client_token(key, client.id, client.link_version)
-        newest_first = sorted(by_client[client_id], key=lambda e: (e.invoice.issued, e.invoice.number), reverse=True)
-        of_kind = lambda kind: tuple(e for e in newest_first if e.invoice.kind == kind)  # noqa: E731
-        path, uri = links.page_path(links.CLIENT_PREFIX, token, directory_urls), links.source_uri(links.CLIENT_PREFIX, token)
-        invoices, credit_notes = of_kind(INVOICE), of_kind(CREDIT_NOTE)
-        movements = account(invoices, credit_notes)
-        clients.append(
-            ClientEntry(
-                client=client,
-                invoices=invoices,
-                estimates=of_kind(ESTIMATE),
-                credit_notes=credit_notes,
-                statements=tuple(
-                    StatementEntry(client=client, year=year, path=links.statement_path(path, year), uri=links.statement_uri(uri, year))
-                    for year in years_with_activity(movements)
-                ),
-                account=movements,
-                path=path,
-                uri=uri,
-            )
-        )
-    history = read_history(Path(root), current_accounts(ledger.business), today) if with_history else None
-    keys = _page_keys(key, entries, clients) if ledger.business.privacy == SEALED else {}
-    return Site(
-        ledger=ledger, today=today, preview=preview, entries=tuple(entries), clients=tuple(clients), bank_history=history, page_keys=keys
+    return entries
+
+
+def _client_entry(client: Client, published: list[InvoiceEntry], key: str, directory_urls: bool) -> ClientEntry:
+    """One client's page: its published documents newest first, its account and its years."""
+    token = links.client_token(key, client.id, client.link_version)
+    newest_first = sorted(published, key=lambda e: (e.invoice.issued, e.invoice.number), reverse=True)
+    of_kind = lambda kind: tuple(e for e in newest_first if e.invoice.kind == kind)  # noqa: E731
+    path, uri = links.page_path(links.CLIENT_PREFIX, token, directory_urls), links.source_uri(links.CLIENT_PREFIX, token)
+    invoices, credit_notes = of_kind(INVOICE), of_kind(CREDIT_NOTE)
+    movements = account(invoices, credit_notes)
+    years = tuple(
+        StatementEntry(client=client, year=year, path=links.statement_path(path, year), uri=links.statement_uri(uri, year))
+        for year in years_with_activity(movements)
+    )
+    return ClientEntry(
+        client=client,
+        invoices=invoices,
+        estimates=of_kind(ESTIMATE),
+        credit_notes=credit_notes,
+        statements=years,
+        account=movements,
+        path=path,
+        uri=uri,
     )
 
 
