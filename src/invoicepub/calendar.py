@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 from decimal import Decimal
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Callable, Iterable
@@ -91,13 +92,19 @@ def _calendar(events: Iterable[bytes]) -> bytes:
     are not drawn again for its client's calendar; the bytes are those icalendar gives for
     the calendar with those events as its components.
     """
+    head = _calendar_head()
+    return head[: -len(_END)] + b"".join(events) + _END
+
+
+@lru_cache(maxsize=None)
+def _calendar_head() -> bytes:
+    """The lines of an empty calendar of this site's: the same for every file, drawn once."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    head = calendar.to_ical()
-    return head[: -len(_END)] + b"".join(events) + _END
+    return calendar.to_ical()
 
 
 class EventCache:
@@ -140,6 +147,11 @@ class EventCache:
             pass
 
 
+@lru_cache(maxsize=None)
+def _icalendar_version() -> str:
+    return version("icalendar")  # looked up once: each lookup reads the installed packages' metadata
+
+
 def _events_key(entry: InvoiceEntry, *, link: str, business_name: str, today: datetime.date) -> str:
     """Everything an invoice's events are made of: its figures' due dates, its words, the code and icalendar."""
     invoice = entry.invoice
@@ -147,7 +159,7 @@ def _events_key(entry: InvoiceEntry, *, link: str, business_name: str, today: da
         entry.path, link, business_name, today, invoice.number, invoice.currency, invoice.language,
         tuple(_due_dates(entry)), bool(entry.ways is not None and entry.ways.qr_codes),
     )  # fmt: skip
-    parts = ("calendar-events-1", code_fingerprint(), version("icalendar"), repr(inputs))
+    parts = ("calendar-events-1", code_fingerprint(), _icalendar_version(), repr(inputs))
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
