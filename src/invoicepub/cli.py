@@ -63,7 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="invoices", description="Manage the invoices of this site.")
     parser.add_argument("--root", default=".", help="the site's root folder, holding mkdocs.yml (default: .)")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _document_commands(commands)
+    _site_commands(commands)
+    return parser
 
+
+def _document_commands(commands) -> None:
+    """The commands that read or write the invoice files: check, links, new, pay."""
     check = commands.add_parser("check", help="validate every file under invoices/", description="Validate every file under invoices/; print each problem as path:line: message.")
     check.set_defaults(run=_check)
 
@@ -85,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     pay.add_argument("--reference", help="the payment's reference, e.g. the bank's transaction id")
     pay.set_defaults(run=_pay)
 
+
+def _site_commands(commands) -> None:
+    """The commands of the site's day: remind, accept, recur, status, audit."""
     remind = commands.add_parser(
         "remind",
         help="send (or show) today's payment reminders",
@@ -123,7 +132,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("site_dir", nargs="?", default="site", metavar="SITE_DIR", help="the built site, relative to the site's root (default: site)")
     audit.set_defaults(run=_audit)
-    return parser
 
 
 def _today() -> datetime.date:
