@@ -56,11 +56,11 @@ _shells: dict[str, str] = {}  # the shell drawn for each depth of folder (its ba
 _sealed_files: seal.SealedFiles | None = None
 _sealed_pages: seal.SealedFiles | None = None
 SEALED_CACHE_DIR = ".cache/invoices/sealed"
+SEALED_PAGES_CACHE_DIR = ".cache/invoices/sealed-pages"
+_sealed_script_integrity = ""
 # Calendar events by their inputs, in one file.
 _event_cache: calendar.EventCache | None = None
 EVENT_CACHE_FILE = ".cache/invoices/calendar.json"
-SEALED_PAGES_CACHE_DIR = ".cache/invoices/sealed-pages"
-_sealed_script_integrity = ""
 # Set to 1 to build without PDFs, a quicker preview; INVOICES_NO_FILES=1 leaves out the e-invoice
 # XML as well (all the files of SPEC §9), the benchmark's "without files".
 NO_PDF_VARIABLE = "INVOICES_NO_PDF"
@@ -73,6 +73,10 @@ def _without_pdfs() -> bool:
 
 def _without_files() -> bool:
     return os.environ.get(NO_FILES_VARIABLE) == "1"
+
+
+def _sealed() -> bool:
+    return _site is not None and _site.sealed
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -128,7 +132,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # kept out of the navigation.
     if _site is None:
         return files
-    if not _site.sealed:  # only a sealed site opens its pages with a script
+    if not _sealed():  # only a sealed site opens its pages with a script
         script = files.get_file_from_path(SEALED_SCRIPT)
         if script is not None:
             files.remove(script)
@@ -147,7 +151,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 def _beside_page(config: MkDocsConfig, path: str, content: bytes) -> File:
     # A file in a page's private folder; on a sealed site, only its ciphertext (SPEC §11).
-    if _site.sealed:
+    if _sealed():
         return File.generated(config, seal.sealed_name(path), content=seal.seal(_site.key_of(path), path, content))
     return File.generated(config, path, content=content)
 
@@ -191,7 +195,7 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
     env.filters["page_url"] = _page_url
     env.filters["file_url"] = _file_url
     global _shell, _sealed_script_integrity
-    if _site is not None and _site.sealed:
+    if _sealed():
         script = files.get_file_from_path(SEALED_SCRIPT)  # the file the site publishes: docs/ may override the theme's
         if script is None:
             raise PluginError(f"privacy: sealed needs {SEALED_SCRIPT} from the project's overrides/ (theme: custom_dir: overrides)")
@@ -242,14 +246,13 @@ def _page_url(context, path: str) -> str:
 
 @jinja2.pass_context
 def _file_url(context, path: str) -> str:
-    sealed = _site is not None and _site.sealed
-    return normalize_url(seal.sealed_name(path) if sealed else path, page=context.get("page"), base=context.get("base_url", ""))
+    return normalize_url(seal.sealed_name(path) if _sealed() else path, page=context.get("page"), base=context.get("base_url", ""))
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     # SPEC §11: a sealed site publishes the page as ciphertext beside a shell that opens it.
     entry = _pages.get(page.file.src_uri)
-    if entry is None or _site is None or not _site.sealed:
+    if entry is None or not _sealed():
         return output
     page_file = f"{entry.folder}/{seal.PAGE_FILE}"
     data = output.encode("utf-8")
@@ -293,7 +296,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     # Each PDF beside its page, as the last step: the pages were built while the workers drew.
     if _pdf_cache is not None:
         try:
-            if _site is not None and _site.sealed:
+            if _sealed():
                 _place_sealed_pdfs(Path(config.site_dir))
             else:
                 for path, job in _pdf_files:
@@ -303,20 +306,17 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         # A build without PDFs (INVOICES_NO_PDF) used none: it must not empty the cache of the next one.
         if _pdf_files and not _problems:
             _pdf_cache.prune()
-            if _site is not None and _site.sealed:
+            if _sealed():
                 _sealed_files.prune()
 
 
 def _place_sealed_pdfs(site_dir: Path) -> None:
     # SPEC §11: only each PDF's ciphertext, sealed once and then linked from the cache like a PDF.
-    jobs = [
-        (path, seal.SealJob(_site.key_of(path), path, job.key, functools.partial(_pdf_cache.get, job)))
-        for path, job in _pdf_files
-    ]
-    _sealed_files.prepare(job for _, job in jobs)
-    for (path, job), (_, pdf_job) in zip(jobs, _pdf_files):
-        _pdf_cache.keep(pdf_job)  # the PDF stays cached: a new key or link site draws nothing again
-        _place(_sealed_files, job, site_dir / seal.sealed_name(path))
+    jobs = [(path, pdf, seal.SealJob(_site.key_of(path), path, pdf.key, functools.partial(_pdf_cache.get, pdf))) for path, pdf in _pdf_files]
+    _sealed_files.prepare(sealed for _, _, sealed in jobs)
+    for path, pdf, sealed in jobs:
+        _pdf_cache.keep(pdf)  # the PDF stays cached: a new key or link site draws nothing again
+        _place(_sealed_files, sealed, site_dir / seal.sealed_name(path))
 
 
 def _place(cache, job, target: Path) -> None:

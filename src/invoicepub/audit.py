@@ -232,8 +232,7 @@ def sealed_site(site) -> SealedSite:
         key_of=site.key_of,
         keys=tuple(seal.fragment(key).removeprefix("#k=") for key in site.page_keys.values()),
         ibans=_accounts(site),
-        amounts=frozenset(_amounts(site, whole=False)),
-        whole_amounts=frozenset(_amounts(site, whole=True)),
+        **_amounts(site),
     )
 
 
@@ -253,19 +252,20 @@ def _accounts(site) -> tuple[Detail, ...]:
     return tuple(dict.fromkeys(d for d in found if len(d.text) >= MIN_DETAIL_LENGTH))
 
 
-def _amounts(site, *, whole: bool) -> set[Decimal]:
-    """Every published document's total, amount due, balance, payments and instalments: those in
-    currencies without minor units (``whole``, from 1,000: shorter whole numbers read as ordinary
-    numbers) or those with them."""
-    found = set()
+def _amounts(site) -> dict[str, frozenset[Decimal]]:
+    """Every published document's total, amount due, balance, payments and instalments, as
+    ``SealedSite`` takes them: in currencies with minor units (``amounts``), and in those without
+    (``whole_amounts``, from 1,000: shorter whole numbers read as ordinary numbers)."""
+    fractional, whole = set(), set()
     for entry in site.published:
-        if (minor_units(entry.invoice.currency) == 0) != whole:
-            continue
         figures = entry.figures
         values = [figures.total, figures.amount_due, figures.balance, *(p.amount for p in entry.invoice.payments)]
         values += [i.amount for i in figures.instalments]
-        found.update(abs(v) for v in values if v and (not whole or abs(v) >= 1000))
-    return found
+        if minor_units(entry.invoice.currency) == 0:
+            whole.update(abs(v) for v in values if abs(v) >= 1000)
+        else:
+            fractional.update(abs(v) for v in values if v)
+    return {"amounts": frozenset(fractional), "whole_amounts": frozenset(whole)}
 
 
 @dataclass
@@ -276,6 +276,7 @@ class _Searches:
     text: _DetailSearch  # in documents: names, contacts, e-mails, tax ids, numbers (and IBANs)
     asset: _DetailSearch  # in scripts, stylesheets and binaries: names (and IBANs), exact case
     site_url: str | None
+    own_origin: str | None  # site_url's origin: the site's own
     sealed: SealedSite | None
 
 
@@ -294,6 +295,7 @@ def audit_site(site_dir: Path, details: PrivateDetails, site_url: str | None = N
         text=_DetailSearch(details.names + details.details + ibans, ignore_case=True),
         asset=_DetailSearch(details.names + ibans, ignore_case=False),
         site_url=site_url,
+        own_origin=_origin(site_url) if site_url else None,
         sealed=sealed,
     )
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
@@ -315,7 +317,7 @@ def _audit_file(site_dir: Path, relative: str, report: AuditReport, searches: _S
         data, suffix = _gunzipped(data), PurePosixPath(relative[: -len(".gz")]).suffix.lower()
     text = data.decode("utf-8", errors="replace")
     page = _Page.read(text) if suffix in MARKUP_SUFFIXES else None
-    own_origin = _origin(searches.site_url) if searches.site_url else None
+    own_origin = searches.own_origin
     findings: list[str] = []
     if page is not None and suffix in HTML_SUFFIXES:
         report.pages += 1
@@ -352,12 +354,12 @@ def _sealed_file(site_dir: Path, relative: str, report: AuditReport, sealed: Sea
 def _shell_problems(site_dir: Path, relative: str, page: _Page) -> list[str]:
     """What a sealed page's shell lacks: the policy's script and connect sources, a pinned script."""
     found = []
-    for policy in (m.get("content", "") for m in page.metas if m.get("http-equiv", "").lower() == "content-security-policy"):
-        directives = {part.split()[0].lower(): {w.lower() for w in part.split()[1:]} for part in policy.split(";") if part.split()}
+    for policy in _policies(page):
+        directives = _directives(policy)
         found += [
             f"Content-Security-Policy of a sealed page must say {name} {' '.join(wanted)}"
             for name, wanted in SEALED_CSP.items()
-            if directives.get(name) != wanted
+            if {source.lower() for source in directives.get(name, [])} != wanted
         ]
     if not (site_dir / (relative + seal.SUFFIX)).is_file():
         found.append(f"sealed page's shell without its ciphertext {PurePosixPath(relative).name}{seal.SUFFIX} beside it")
@@ -532,7 +534,7 @@ def _private_metas(page: _Page) -> list[str]:
         found.append('private page without <meta name="robots" content="noindex, nofollow"> in its <head>')
     if named.get("referrer", "").lower() != "no-referrer":
         found.append('private page without <meta name="referrer" content="no-referrer"> in its <head>')
-    policies = [m.get("content", "") for m in page.metas if m.get("http-equiv", "").lower() == "content-security-policy"]
+    policies = _policies(page)
     if not policies:
         found.append("private page without a Content-Security-Policy <meta> in its <head>")
     for policy in policies:
@@ -540,12 +542,23 @@ def _private_metas(page: _Page) -> list[str]:
     return found
 
 
-def _csp_problems(policy: str) -> list[str]:
+def _policies(page: _Page) -> list[str]:
+    """The Content-Security-Policy of each such ``<meta>`` in the page's head."""
+    return [m.get("content", "") for m in page.metas if m.get("http-equiv", "").lower() == "content-security-policy"]
+
+
+def _directives(policy: str) -> dict[str, list[str]]:
+    """A policy's directives by name, each with its sources; the first of a name counts, as in browsers."""
     directives: dict[str, list[str]] = {}
     for part in policy.split(";"):
         words = part.split()
         if words:
             directives.setdefault(words[0].lower(), words[1:])
+    return directives
+
+
+def _csp_problems(policy: str) -> list[str]:
+    directives = _directives(policy)
     found = []
     for name, wanted in CSP_REQUIRED.items():
         sources = {s.lower() for s in directives.get(name, [])}
