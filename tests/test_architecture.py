@@ -43,7 +43,6 @@ MAX_LINES = 50
 # The functions still longer (issue "the house in order"), at most as long as they are now: a
 # function may only shrink, and leaves this list once it is short.
 STILL_LONG = {
-    "src/invoicepub/cli.py:_remind": 60,
     "src/invoicepub/einvoice/cii.py:_document": 85,
     "src/invoicepub/einvoice/content.py:einvoice": 63,
     "src/invoicepub/einvoice/ubl.py:_document": 79,

@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 from decimal import Decimal, InvalidOperation
+from email.message import EmailMessage
 from pathlib import Path
 
 import yaml
@@ -27,7 +28,7 @@ from .new_invoice import plan_new_invoice
 from .problems import InvoiceError
 from .record_payment import NewPayment, append_payment
 from .recurring import plan_recurring
-from .reminders import RECORD_FILE, read_record, reminders_due, write_record
+from .reminders import RECORD_FILE, Reminder, read_record, reminders_due, write_record
 from .report import status_report
 from .settings import CONFIG_FILE, SAMPLE_SITE_URL, SiteSettings, is_absolute_url, read_settings
 from .site import Site, load_site, secret_from, today_from
@@ -407,16 +408,7 @@ def _remind(root: Path, args: argparse.Namespace) -> int:
     except (ValueError, yaml.YAMLError) as error:
         raise CommandError(f"{RECORD_FILE}: {error}") from None
     owed = reminders_due(site, record, days_before=args.days_before, every=args.every)
-    settings = None
-    if args.send:
-        if site.preview:
-            raise CommandError(f"{links.SECRET_VARIABLE} is required to send reminders: without it the links are preview links")
-        try:
-            settings = SmtpSettings.from_environment(os.environ)
-        except ValueError as error:
-            raise CommandError(str(error)) from None
-    elif site.preview:
-        print(f"invoices: warning: {links.SECRET_VARIABLE} is not set; the links below are preview links", file=sys.stderr)
+    settings = _smtp_settings(site, args.send)
     if not owed:
         print("no reminders due today")
         return 0
@@ -425,40 +417,70 @@ def _remind(root: Path, args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         mailer = stack.enter_context(Mailer(settings)) if settings else None
         for reminder in owed:
-            entry = reminder.entry
-            what = f"reminder for invoice {entry.invoice.number} ({reminder.stage})"
-            if not entry.client.email:
-                print(f"invoices: error: client {entry.client.id!r} has no email: {what} not sent", file=sys.stderr)
-                failed += 1
-                continue
             try:
-                message = compose(reminder, site, site_url=site_url, sender=sender)
-            except ValueError as error:  # an address a mail header cannot carry
-                print(f"invoices: error: {what} not written: {error}", file=sys.stderr)
+                message = _reminder_message(reminder, site, site_url, sender)
+            except CommandError as error:
+                print(f"invoices: error: {error}", file=sys.stderr)
                 failed += 1
                 continue
-            if mailer is None:
-                print(f"--- {what}")
-                for header in ("To", "Subject"):
-                    print(f"{header}: {message[header]}")
-                print()
-                print(message.get_content().rstrip())
-                print()
+            if _deliver(reminder, message, mailer, root, record, site.today):
                 sent += 1
-                continue
-            try:
-                mailer.send(message)
-            except OSError as error:
-                print(f"invoices: error: {what} to {entry.client.email} failed: {error}", file=sys.stderr)
+            else:
                 failed += 1
-                continue
-            record.setdefault(entry.invoice.number, {})[reminder.key] = site.today.isoformat()
-            write_record(root, record)  # after each message: a crash never resends what went out
-            print(f"sent {what} to {entry.client.email}")
-            sent += 1
     verb = "sent" if args.send else "would send"
     print(f"{verb} {sent} reminder(s)" + (f", {failed} failed" if failed else ""))
     return 1 if failed else 0
+
+
+def _smtp_settings(site: Site, send: bool) -> SmtpSettings | None:
+    """The SMTP settings to send with (``--send``), or None for a dry run; refused without the secret."""
+    if not send:
+        if site.preview:
+            print(f"invoices: warning: {links.SECRET_VARIABLE} is not set; the links below are preview links", file=sys.stderr)
+        return None
+    if site.preview:
+        raise CommandError(f"{links.SECRET_VARIABLE} is required to send reminders: without it the links are preview links")
+    try:
+        return SmtpSettings.from_environment(os.environ)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+
+
+def _what(reminder: Reminder) -> str:
+    return f"reminder for invoice {reminder.entry.invoice.number} ({reminder.stage})"
+
+
+def _reminder_message(reminder: Reminder, site: Site, site_url: str, sender: str) -> EmailMessage:
+    """The e-mail of one reminder; CommandError when it cannot be written."""
+    entry = reminder.entry
+    if not entry.client.email:
+        raise CommandError(f"client {entry.client.id!r} has no email: {_what(reminder)} not sent")
+    try:
+        return compose(reminder, site, site_url=site_url, sender=sender)
+    except ValueError as error:  # an address a mail header cannot carry
+        raise CommandError(f"{_what(reminder)} not written: {error}") from None
+
+
+def _deliver(reminder: Reminder, message: EmailMessage, mailer: Mailer | None, root: Path, record: dict, today: datetime.date) -> bool:
+    """Send one reminder (or, without a mailer, print it) and record it as sent; False when it failed."""
+    what, email = _what(reminder), reminder.entry.client.email
+    if mailer is None:
+        print(f"--- {what}")
+        for header in ("To", "Subject"):
+            print(f"{header}: {message[header]}")
+        print()
+        print(message.get_content().rstrip())
+        print()
+        return True
+    try:
+        mailer.send(message)
+    except OSError as error:
+        print(f"invoices: error: {what} to {email} failed: {error}", file=sys.stderr)
+        return False
+    record.setdefault(reminder.entry.invoice.number, {})[reminder.key] = today.isoformat()
+    write_record(root, record)  # after each message: a crash never resends what went out
+    print(f"sent {what} to {email}")
+    return True
 
 
 def _audit(root: Path, args: argparse.Namespace) -> int:
