@@ -28,7 +28,7 @@ from invoicepub.pdf import PdfCache, Theme
 from invoicepub.problems import InvoiceError
 from invoicepub.qr import QrCache
 from invoicepub.site import ClientEntry, InvoiceEntry, Site, StatementEntry, load_site_from_environment
-from invoicepub.views import DOCUMENT_TEMPLATES, client_page, client_title, invoice_page, invoice_title, statement_page, statement_title
+from invoicepub.views import DOCUMENT_TEMPLATES, client_page, client_title, invoice_page, invoice_title, statement_page, statement_title, tax_qr_request
 
 log = logging.getLogger("mkdocs.hooks.invoices")
 
@@ -106,6 +106,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     note = bank_history.state_note(_site.bank_history)
     if note is not None:
         (log.warning if note[0] == "warning" else log.info)(note[1])
+    for warning in _site.unregistered_warnings():  # SPEC §12: a published document without its record
+        log.warning(warning)
     if _site.preview:
         log.warning(
             "INVOICES_SECRET is not set: building a local preview whose private links are not the published ones"
@@ -116,7 +118,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             raise PluginError("INVOICES_SECRET is required for a strict (publishing) build")
     if _qr_cache is None:
         _qr_cache = QrCache(root / QR_CACHE_DIR)
-    _qr_cache.prepare(qr.request for entry in _site.published if entry.ways for qr in entry.ways.qr_codes)
+    _qr_cache.prepare(
+        [qr.request for entry in _site.published if entry.ways for qr in entry.ways.qr_codes]
+        + [request for entry in _site.published if (request := tax_qr_request(_site, entry)) is not None]
+    )
     if _pdf_cache is None:
         _pdf_cache = PdfCache(root / PDF_CACHE_DIR)
     global _sealed_files, _sealed_pages, _event_cache

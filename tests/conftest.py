@@ -105,3 +105,30 @@ def built_sealed(tmp_path_factory) -> Path:
 @pytest.fixture
 def site_copy(tmp_path) -> Path:
     return copy_site(tmp_path / "site-root")
+
+
+# SPEC §12: the sample business registering its invoices with the AEAT's test environment.
+VERIFACTU_NIF = "B12345674"  # passes its check digit (python-stdnum es.nif); the sample's own does not
+CLIENT_NIF = "A58818501"
+FOREIGN_CLIENTS = ("alpenblick", "chai-works", "vltava-studio", "sabia-cafe")  # invoiced in CHF, INR, CZK, BRL
+
+
+def verifactu_site(root: Path, since: str | None = None) -> Path:
+    """Make the site at ``root`` a VERI*FACTU one: a valid NIF, ``verifactu: environment: test``, the
+    Spanish client's NIF made valid, the invoices in other currencies than euros taken out, and the
+    credit note given its ``rectification``."""
+    business = root / "invoices" / "business.yml"
+    text = business.read_text(encoding="utf-8")
+    assert "\ntax_id: ESB98765432\n" in text
+    text = text.replace("\ntax_id: ESB98765432\n", f"\ntax_id: ES{VERIFACTU_NIF}\n", 1)
+    text += "\nverifactu:\n  environment: test\n" + (f"  since: {since}\n" if since else "")
+    business.write_text(text, encoding="utf-8")
+    client = root / "invoices" / "clients" / "cafe-olivar.yml"
+    client.write_text(client.read_text(encoding="utf-8").replace("tax_id: B46123456", f"tax_id: {CLIENT_NIF}"), encoding="utf-8")
+    for path in sorted((root / "invoices").rglob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        if any(f"\nclient: {name}\n" in text for name in FOREIGN_CLIENTS):
+            path.unlink()
+        elif "\nkind: credit_note\n" in text and "rectification:" not in text:
+            path.write_text(text.replace("\nkind: credit_note\n", "\nkind: credit_note\nrectification: R1\n", 1), encoding="utf-8")
+    return root

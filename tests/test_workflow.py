@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import re
 import shutil
@@ -70,6 +71,7 @@ def test_publish_triggers_and_concurrency(publish):
 
 def test_each_job_holds_only_the_permissions_it_needs(publish, remind):
     assert publish.get("permissions", {}) == {}
+    assert publish["jobs"]["verifactu"]["permissions"] == {"contents": "write"}
     assert publish["jobs"]["build"]["permissions"] == {"contents": "read"}
     assert publish["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert remind.get("permissions", {}) == {}
@@ -98,6 +100,7 @@ def test_publish_checks_builds_audits_then_uploads_and_deploy_needs_the_build(pu
     # The secret reaches only the steps that need it.
     assert [i for i, step in enumerate(build) if SECRET_EXPRESSION in str(step)] == [check, mkdocs, audit]
     deploy = publish["jobs"]["deploy"]
+    assert publish["jobs"]["build"]["needs"] == "verifactu"  # nothing is built before the documents are registered
     assert deploy["needs"] == "build"
     assert [step.get("uses", "").split("@")[0] for step in deploy["steps"]] == ["actions/deploy-pages"]
 
@@ -392,6 +395,108 @@ def test_the_reminder_record_survives_a_concurrent_push(remind, tmp_path):
     assert again.returncode == 0 and git(origin, "rev-list", "--count", "main", env=env).strip() == "3"
 
 
+# --- VERI*FACTU (SPEC §12): the job that registers, sends and commits before the build -------------
+
+CERTIFICATE_SECRETS = ("${{ secrets.VERIFACTU_CERT }}", "${{ secrets.VERIFACTU_CERT_PASSWORD }}")
+
+
+def test_only_the_registering_job_holds_the_certificate_and_writes(publish, remind, recur):
+    writers = [name for name, job in publish["jobs"].items() if job.get("permissions", {}).get("contents") == "write"]
+    assert writers == ["verifactu"]
+    job = steps(publish, "verifactu")
+    holding = [step_name(step) for step in job if any(secret in str(step) for secret in CERTIFICATE_SECRETS)]
+    assert holding == ["Send the records to the AEAT"]
+    send = next(step for step in job if step_name(step) == "Send the records to the AEAT")
+    assert send["env"] == {"VERIFACTU_CERT": CERTIFICATE_SECRETS[0], "VERIFACTU_CERT_PASSWORD": CERTIFICATE_SECRETS[1]}
+    for other in (publish["jobs"]["build"], publish["jobs"]["deploy"], *remind["jobs"].values(), *recur["jobs"].values()):
+        assert "VERIFACTU" not in str(other)
+    runs = [step.get("run", "") for step in job]
+    assert runs.index("invoices verifactu register") < runs.index("invoices verifactu send")
+    commit = next(step for step in job if "git commit" in step.get("run", ""))
+    assert "git add -- verifactu/" in commit["run"] and "git pull --rebase" in commit["run"]
+    assert commit["if"] == "always() && steps.register.outcome == 'success'"  # answers kept even when sending failed
+
+
+def published_clone(seed: Path, tmp_path: Path, env: dict[str, str]) -> tuple[Path, Path]:
+    """``seed`` committed ("Start") and pushed to a bare ``origin``, and the job's clone of it."""
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin), env=env)
+    git(seed, "init", "-q", "-b", "main", env=env)
+    git(seed, "add", "-A", env=env)
+    git(seed, "commit", "-q", "-m", "Start", env=env)
+    git(seed, "remote", "add", "origin", str(origin), env=env)
+    git(seed, "push", "-q", "origin", "main", env=env)
+    job = tmp_path / "job"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "main", origin.as_uri(), str(job), env=env)
+    return origin, job
+
+
+def _registering_job(publish: dict, tmp_path: Path, seed: Path, extra: dict[str, str]) -> tuple[Path, list[subprocess.CompletedProcess]]:
+    """The registering job's run: steps, as written, in a clone of a repository holding ``seed``."""
+    env = git_environment(tmp_path)
+    origin, job = published_clone(seed, tmp_path, env)
+    run_env = {k: v for k, v in env.items() if not k.startswith(("GIT_AUTHOR", "GIT_COMMITTER", "INVOICES_"))}
+    run_env.update(
+        GITHUB_REF_NAME="main", GITHUB_ACTIONS="true", CI="true", INVOICES_TODAY=TODAY,
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{run_env.get('PATH', '')}", **extra,
+    )
+    results = []
+    for step in steps(publish, "verifactu"):
+        if "run" not in step or "pip install" in step["run"]:
+            continue  # checkout, setup-python and the install: this environment is the runner's
+        step_env = dict(run_env)
+        for key, value in step.get("env", {}).items():
+            step_env[key] = extra.get(key, "") if value in CERTIFICATE_SECRETS else str(value)
+        assert "${{" not in step["run"], step_name(step)
+        results.append(subprocess.run(["bash", "-e", "-c", step["run"]], cwd=job, env=step_env, capture_output=True, text=True, timeout=300))
+    return origin, results
+
+
+def test_the_registering_job_does_nothing_for_a_business_without_verifactu(publish, tmp_path):
+    origin, results = _registering_job(publish, tmp_path, copy_site(tmp_path / "seed"), {})
+    assert [r.returncode for r in results] == [0, 0, 0], [r.stdout + r.stderr for r in results]
+    assert "nothing to do" in results[0].stdout and "nothing to do" in results[1].stdout
+    assert git(origin, "log", "--format=%s", "main", env=git_environment(tmp_path)).splitlines() == ["Start"]
+
+
+def _against_the_aeat(publish: dict, tmp_path: Path, refuse: set[str]):
+    """The registering job run for the VERI*FACTU sample, with the stand-in for the AEAT as its endpoint."""
+    import base64
+
+    import aeat_server
+    from conftest import verifactu_site
+
+    aeat = aeat_server.start(tmp_path / "certificates")
+    aeat.service.refuse = refuse
+    try:
+        extra = {
+            "VERIFACTU_CERT": base64.b64encode(aeat.certificates.client_p12).decode(),
+            "VERIFACTU_CERT_PASSWORD": aeat_server.PASSWORD,
+            "VERIFACTU_URL": aeat.url,
+            "VERIFACTU_CA": str(aeat.certificates.ca_pem),
+        }
+        origin, results = _registering_job(publish, tmp_path, verifactu_site(copy_site(tmp_path / "seed")), extra)
+    finally:
+        aeat.stop()
+    env = git_environment(tmp_path)
+    committed = [json.loads(line) for line in git(origin, "show", "main:verifactu/records.jsonl", env=env).splitlines()]
+    return aeat, results, git(origin, "log", "--format=%s", "main", env=env).splitlines(), committed
+
+
+def test_the_registering_job_registers_sends_and_commits_the_records(publish, tmp_path):
+    aeat, results, history, committed = _against_the_aeat(publish, tmp_path, set())
+    assert [r.returncode for r in results] == [0, 0, 0], [r.stdout + r.stderr for r in results]
+    assert history[0].startswith("VERI*FACTU records of ") and history[1:] == ["Start"]
+    assert len(committed) == 8 and all(r["respuesta"]["EstadoRegistro"] == "Correcto" for r in committed)
+    assert aeat.service.problems == [] and len(aeat.service.requests) == 1
+
+
+def test_a_refused_record_fails_the_job_and_its_answer_is_still_committed(publish, tmp_path):
+    _, results, _, committed = _against_the_aeat(publish, tmp_path, {"2026-002"})
+    assert [r.returncode for r in results] == [0, 1, 0]  # the job fails (nothing new is built), the answers are kept
+    assert {r["NumSerieFactura"]: r["respuesta"]["EstadoRegistro"] for r in committed}["2026-002"] == "Incorrecto"
+
+
 # --- the recurring invoices: written every morning, committed with a rebase and a retry ----------
 
 RECUR = WORKFLOWS / "recur.yml"
@@ -423,16 +528,8 @@ def test_recur_runs_daily_before_the_publish_and_writes_only_contents(recur, pub
 def test_recur_writes_and_pushes_the_new_invoice_while_someone_else_pushes(recur, tmp_path):
     """The job's two steps, run as written, in a clone of a repository holding the sample site."""
     env = git_environment(tmp_path)
-    origin = tmp_path / "origin.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin), env=env)
     seed = copy_site(tmp_path / "seed")
-    git(seed, "init", "-q", "-b", "main", env=env)
-    git(seed, "add", "-A", env=env)
-    git(seed, "commit", "-q", "-m", "Start", env=env)
-    git(seed, "remote", "add", "origin", str(origin), env=env)
-    git(seed, "push", "-q", "origin", "main", env=env)
-    job = tmp_path / "job"
-    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "main", origin.as_uri(), str(job), env=env)
+    origin, job = published_clone(seed, tmp_path, env)
     # Someone records a payment and pushes while the job runs.
     payment = seed / "invoices" / "2026" / "2026-004.yml"
     payment.write_text(payment.read_text(encoding="utf-8") + "payments:\n  - date: 2026-12-01\n    amount: 100.00\n", encoding="utf-8")

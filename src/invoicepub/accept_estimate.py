@@ -22,7 +22,7 @@ from .figures import ACCEPTED, DECLINED, DRAFT, EXPIRED, estimate_state
 from .load import INVOICES_DIR
 from .model import ESTIMATE, Ledger
 from .numbering import file_name, next_invoice_number
-from .source import last_line, yaml_scalar
+from .source import last_line, with_status, yaml_scalar
 
 # What the invoice copies from the estimate, in this order, as written.
 COPIED_KEYS = ("currency", "language", "items", "discount", "withholding", "tax_reason", "notes")
@@ -82,7 +82,7 @@ def plan_acceptance(root: Path, ledger: Ledger, number: str, day: datetime.date,
     copied = "".join(_block(text, root_node, key) for key in COPIED_KEYS)
     return Acceptance(
         estimate_path=estimate_path,
-        estimate_text=_mark_accepted(text, root_node),
+        estimate_text=with_status(text, ACCEPTED),
         invoice_number=invoice_number,
         invoice_path=invoice_path,
         invoice_text="\n".join(header) + "\n" + copied,
@@ -103,22 +103,3 @@ def _block(text: str, root_node: yaml.Node, key: str) -> str:
             block = "".join(lines[key_node.start_mark.line : last_line(value) + 1])
             return block if block.endswith("\n") else block + "\n"
     return ""
-
-
-def _mark_accepted(text: str, root_node: yaml.Node) -> str:
-    """The estimate's text with ``status: accepted``: the status value replaced, or a line added after ``kind``."""
-    lines = text.splitlines(keepends=True)
-    pairs = _root_pairs(root_node)
-    for key_node, value in pairs:
-        if key_node.value == "status" and isinstance(value, yaml.ScalarNode):
-            line = lines[value.start_mark.line]
-            start, end = value.start_mark.column, value.end_mark.column
-            lines[value.start_mark.line] = line[:start] + ACCEPTED + line[end:]
-            return "".join(lines)
-    kind_key, kind_value = next((k, v) for k, v in pairs if k.value == "kind")
-    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
-    at = last_line(kind_value) + 1
-    if at == len(lines) and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += newline
-    lines.insert(at, " " * kind_key.start_mark.column + f"status: {ACCEPTED}" + newline)
-    return "".join(lines)

@@ -32,6 +32,11 @@ from .reminders import RECORD_FILE, Reminder, read_record, reminders_due, write_
 from .report import status_report
 from .settings import CONFIG_FILE, SAMPLE_SITE_URL, SiteSettings, is_absolute_url, read_settings
 from .site import Site, load_site, secret_from, today_from
+from .verifactu import records as verifactu_records
+from .verifactu.register import plan_cancel, plan_register
+from .verifactu.schemas import SchemaError
+from .verifactu.send import SendError, send, settings_from
+from .verifactu.store import ACCEPTED_WITH_ERRORS, PENDING, RECORDS_FILE, REFUSED, add_answers, append_records
 
 
 class CommandError(Exception):
@@ -66,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _document_commands(commands)
     _site_commands(commands)
+    _verifactu_commands(commands)
     return parser
 
 
@@ -133,6 +139,94 @@ def _site_commands(commands) -> None:
     )
     audit.add_argument("site_dir", nargs="?", default="site", metavar="SITE_DIR", help="the built site, relative to the site's root (default: site)")
     audit.set_defaults(run=_audit)
+
+
+def _verifactu_commands(commands) -> None:
+    """SPEC §12: invoices verifactu register, send and cancel."""
+    verifactu = commands.add_parser(
+        "verifactu",
+        help="register invoices with the AEAT (Spain's VERI*FACTU)",
+        description=f"Keep the chain of VERI*FACTU records in {RECORDS_FILE} and send it to the AEAT (business.yml's verifactu:).",
+    )
+    actions = verifactu.add_subparsers(title="actions", metavar="ACTION")
+    register = actions.add_parser("register", help="write the records of the documents not registered yet", description="Append a registro de alta for every published invoice and credit note that has none; run twice, it writes nothing new.")
+    register.set_defaults(run=_verifactu_register)
+    send_cmd = actions.add_parser(
+        "send",
+        help="send the records not answered yet to the AEAT",
+        description="Send every pending record (at most 1,000 a request) with the certificate in VERIFACTU_CERT "
+        "(PKCS#12, base64) and VERIFACTU_CERT_PASSWORD; store each answer beside its record; exit 1 on any refusal.",
+    )
+    send_cmd.set_defaults(run=_verifactu_send)
+    cancel = actions.add_parser("cancel", help="cancel a registered document (a registro de anulación)", description="Append the anulación of a registered document that should never have been issued, and set its status: void.")
+    cancel.add_argument("number", metavar="NUMBER", help="the invoice or credit note's number")
+    cancel.set_defaults(run=_verifactu_cancel)
+    verifactu.set_defaults(run=lambda root, args: verifactu.print_help() or 2)
+
+
+def _registering_site(root: Path) -> Site | None:
+    """The site, when its business registers its invoices; None (having said so) when it does not."""
+    site = _load(root)
+    if site.registry is None:
+        print("business.yml has no verifactu: nothing to do")
+        return None
+    return site
+
+
+def _verifactu_register(root: Path, args: argparse.Namespace) -> int:
+    site = _registering_site(root)
+    if site is None:
+        return 0
+    try:
+        new = plan_register(site, verifactu_records.now())
+    except SchemaError as error:
+        raise CommandError(f"a record would not be valid against the AEAT's schema ({error}); nothing was written") from None
+    if not new:
+        print("nothing new to register")
+        return 0
+    append_records(root, new)
+    for data in new:
+        print(f"registered {data['TipoFactura']} {data['NumSerieFactura']} ({data['FechaExpedicionFactura']}, {data['ImporteTotal']} EUR)")
+    print(f"{len(new)} record(s) written to {RECORDS_FILE}; send them with `invoices verifactu send`")
+    return 0
+
+
+def _verifactu_send(root: Path, args: argparse.Namespace) -> int:
+    site = _registering_site(root)
+    if site is None:
+        return 0
+    records = site.registry.records
+    if not any(record.state == PENDING for record in records):
+        print("nothing to send: every record has the AEAT's answer")
+        return 0
+    try:
+        settings = settings_from(site.registry.settings, os.environ, verifactu_records.now())
+        answered = send(site.registry.settings, records, settings, lambda answers: add_answers(root, answers), print)
+    except SendError as error:
+        raise CommandError(str(error)) from None
+    refused = [line for line in answered if line["EstadoRegistro"] == REFUSED]
+    for line in answered:
+        if line["EstadoRegistro"] in (ACCEPTED_WITH_ERRORS, REFUSED):
+            state = "refused" if line["EstadoRegistro"] == REFUSED else "accepted with errors"
+            print(f"{state}: {line['NumSerieFactura']}: {line.get('CodigoErrorRegistro')} {line.get('DescripcionErrorRegistro', '')}")
+    if refused:
+        print(f"invoices: the AEAT refused {len(refused)} record(s)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _verifactu_cancel(root: Path, args: argparse.Namespace) -> int:
+    site = _registering_site(root)
+    if site is None:
+        return 1
+    try:
+        planned = plan_cancel(root, site, args.number, verifactu_records.now())
+    except (ValueError, SchemaError) as error:
+        raise CommandError(str(error)) from None
+    append_records(root, [planned.record])
+    _write_atomically(planned.path, planned.text)
+    print(f"cancelled {args.number}: anulación written to {RECORDS_FILE}, status: void in {planned.path.relative_to(root).as_posix()}")
+    return 0
 
 
 def _today() -> datetime.date:
@@ -204,6 +298,8 @@ def _check(root: Path, args: argparse.Namespace) -> int:
         if reasons:
             kind = "credit note" if entry.invoice.kind == CREDIT_NOTE else "invoice"
             print(f"note: {entry.invoice.source}: {kind} {entry.invoice.number} has no e-invoice (XML): {eligibility.explain(reasons)}")
+    for warning in site.unregistered_warnings():
+        print(f"warning: {warning}")
     # SPEC §13: a changed account is how invoice fraud starts; the pages warn of these too.
     note = bank_history.state_note(site.bank_history)
     if note is not None:

@@ -21,6 +21,7 @@ from . import tax
 from .fields import Field, read_fields
 from .load_payment import read_payment_options
 from .load_recurring import RECURRING_DIR, check_period, read_series
+from .load_verifactu import RECTIFICATIONS, check_client, check_document, read_verifactu
 from .model import CREDIT_NOTE, ESTIMATE, INVOICE, KINDS, PRIVACY_MODES, Business, Client, Defaults, Invoice, Ledger, LineItem, Payment, ScheduleEntry, Support
 from .money import PRECISION, fits_minor_units, is_currency, minor_units
 from .problems import Problems, Source
@@ -52,6 +53,7 @@ BUSINESS_FIELDS = {
     "support": _nested,
     "logo": Field(f.text),
     "defaults": _nested,
+    "verifactu": _nested,  # SPEC §12: registering every invoice with the AEAT (load_verifactu)
 }
 # What `invoices new` writes into a new invoice (a client's own defaults win, key by key).
 DEFAULTS_FIELDS = {
@@ -113,6 +115,7 @@ ESTIMATE_VALID_DAYS = 30
 CREDIT_NOTE_ONLY_FIELDS = {
     "corrects": Field(f.identifier, required=True),
     "reason": Field(f.multiline_text, required=True),
+    "rectification": Field(f.one_of(*RECTIFICATIONS)),  # SPEC §12: required when the business registers its invoices
 }
 NOT_ON_CREDIT_NOTE = ("payments", "due", "schedule", "estimate")
 ITEM_FIELDS = {
@@ -226,6 +229,7 @@ def _read_business(path: Path, root: Path, problems: Problems) -> Business | Non
     payment = read_payment_options(data, values.pop("payment", None), rel, values["name"], problems)
     support_values = read_fields(values.pop("support"), SUPPORT_FIELDS, rel, data.line_of("support"), "support", problems) if "support" in values else {}
     defaults = _read_defaults(data, values.pop("defaults", None), rel, problems)
+    verifactu = read_verifactu(values.pop("verifactu"), values, data, rel, problems) if "verifactu" in values else None
     if "logo" in values and not _logo_exists(values["logo"], root, Source(rel, data.line_of("logo")), problems):
         del values["logo"]
     business = Business(
@@ -233,6 +237,7 @@ def _read_business(path: Path, root: Path, problems: Problems) -> Business | Non
         payment=payment,
         support=Support(**(support_values or {})),
         defaults=defaults,
+        verifactu=verifactu,
         **values,
     )
     return business
@@ -249,6 +254,8 @@ def _read_client(path: Path, client_id: str, root: Path, business: Business | No
     values.setdefault("language", business.language if business else "en")
     values.setdefault("currency", business.currency if business else "EUR")
     values["defaults"] = _read_defaults(data, values.pop("defaults", None), rel, problems)
+    if business is not None and business.verifactu is not None:
+        check_client(values, data, rel, problems)
     return Client(id=client_id, source=Source(rel, data.line), **values)
 
 
@@ -351,34 +358,11 @@ def _read_invoice(
                 Source(rel, entry.line_of("unit_price")),
                 f"unit_price: a credit note's items hold the amounts credited as positive numbers, got {item_values['unit_price']}",
             )
-    payment_records = []
-    for payment_values, entry in payments:
-        line = entry.line
-        if "date" not in payment_values or "amount" not in payment_values:
-            complete = False
-            continue
-        if is_currency(currency) and not fits_minor_units(payment_values["amount"], currency):
-            problems.add(
-                Source(rel, entry.line_of("amount")),
-                f"amount: {payment_values['amount']} has more decimals than {currency} allows ({minor_units(currency)})",
-            )
-        if payment_values["date"] > today:
-            problems.add(
-                Source(rel, entry.line_of("date")),
-                f"date: a payment dated {payment_values['date'].isoformat()} is after today ({today.isoformat()}): "
-                "record payments once they are received",
-            )
-        payment_records.append(
-            Payment(
-                date=payment_values["date"],
-                amount=payment_values["amount"],
-                method=payment_values.get("method"),
-                reference=payment_values.get("reference"),
-                source=Source(rel, line),
-            )
-        )
+    payment_records, complete = _read_payments(payments, currency, today, rel, problems, complete)
     if "tax_reason" in values and not any(item.tax_category == tax.EXEMPT for item in line_items):
         problems.add(Source(rel, data.line_of("tax_reason")), "tax_reason: no item is marked `tax: exempt`, the only lines it explains")
+    if business is not None and business.verifactu is not None:
+        check_document(document_kind, values, currency, data, rel, problems)
     if not {"number", "client", "issued"} <= values.keys() or not line_items:
         return None
     issued: datetime.date = values["issued"]
@@ -424,6 +408,7 @@ def _read_invoice(
         estimate=values.get("estimate"),
         corrects=values.get("corrects"),
         reason=values.get("reason"),
+        rectification=values.get("rectification"),
         schedule=schedule,
         schedule_source=Source(rel, data.line_of("schedule")) if schedule else None,
         recurring=values.get("recurring"),
@@ -434,6 +419,39 @@ def _read_invoice(
     if document.estimate is not None:
         references.append((document, Source(rel, data.line_of("estimate"))))
     return document
+
+
+def _read_payments(
+    payments: list[tuple[dict[str, Any], YamlMap]], currency: str, today: datetime.date, rel: str, problems: Problems, complete: bool
+) -> tuple[list[Payment], bool]:
+    """The payments of a document, each checked at its line; ``complete`` False once one lacks its date or amount."""
+    payment_records = []
+    for payment_values, entry in payments:
+        line = entry.line
+        if "date" not in payment_values or "amount" not in payment_values:
+            complete = False
+            continue
+        if is_currency(currency) and not fits_minor_units(payment_values["amount"], currency):
+            problems.add(
+                Source(rel, entry.line_of("amount")),
+                f"amount: {payment_values['amount']} has more decimals than {currency} allows ({minor_units(currency)})",
+            )
+        if payment_values["date"] > today:
+            problems.add(
+                Source(rel, entry.line_of("date")),
+                f"date: a payment dated {payment_values['date'].isoformat()} is after today ({today.isoformat()}): "
+                "record payments once they are received",
+            )
+        payment_records.append(
+            Payment(
+                date=payment_values["date"],
+                amount=payment_values["amount"],
+                method=payment_values.get("method"),
+                reference=payment_values.get("reference"),
+                source=Source(rel, line),
+            )
+        )
+    return payment_records, complete
 
 
 _WHAT = {INVOICE: "an invoice", ESTIMATE: "an estimate", CREDIT_NOTE: "a credit note"}

@@ -66,6 +66,30 @@ class Defaults:
         return Defaults(tax=self.tax or fallback.tax, withholding=self.withholding or fallback.withholding)
 
 
+# business.yml's ``verifactu: environment:`` (SPEC §12): where the records are sent.
+TEST = "test"
+PRODUCTION = "production"
+ENVIRONMENTS = (TEST, PRODUCTION)
+
+
+@dataclass(frozen=True)
+class Verifactu:
+    """A Spanish business's VERI*FACTU settings (``verifactu:`` in business.yml, SPEC §12): who
+    issues the records and the invoicing system they name (SistemaInformatico)."""
+
+    environment: str  # TEST or PRODUCTION
+    nif: str  # the issuer's NIF: the business's tax_id without "ES"
+    issuer_name: str  # NombreRazonEmisor: the legal name, else the trading name
+    system_name: str  # NombreSistemaInformatico
+    system_id: str  # IdSistemaInformatico, two characters
+    system_version: str
+    installation: str  # NumeroInstalacion
+    producer_name: str  # who produces the system: this business, unless it says otherwise
+    producer_nif: str
+    source: Source
+    since: datetime.date | None = None  # documents issued before it are not registered (None: every one)
+
+
 @dataclass(frozen=True)
 class Business:
     """Who issues the invoices (``invoices/business.yml``)."""
@@ -88,6 +112,7 @@ class Business:
     support: Support = field(default_factory=Support)
     logo: str | None = None  # an image under docs/, as a path relative to docs/
     defaults: Defaults = field(default_factory=Defaults)
+    verifactu: Verifactu | None = None  # SPEC §12: set when the business registers its invoices
 
     @property
     def payee_name(self) -> str:
@@ -187,6 +212,7 @@ class Invoice:
     estimate: str | None = None  # an invoice: the number of the estimate it follows from
     corrects: str | None = None  # a credit note: the number of the invoice it corrects
     reason: str | None = None  # a credit note: why
+    rectification: str | None = None  # a credit note: its VERI*FACTU type of correction, R1–R5 (SPEC §12)
     schedule: tuple[ScheduleEntry, ...] = ()  # instalments (SPEC §8); empty: one payment by ``due``
     schedule_source: Source | None = None  # the ``schedule:`` line, where a plan that does not add up is reported
     recurring: str | None = None  # the recurring series that wrote this invoice (``invoices recur``)

@@ -33,7 +33,7 @@ from .model import CREDIT_NOTE, INVOICE
 from .pdf import DOCUMENT_FILE, STATEMENT_FILE, PdfRequest, Theme, drawing_fingerprint
 from .qr import QrCache
 from .site import InvoiceEntry, Site, StatementEntry
-from .views import DOCUMENT_TEMPLATES, InvoicePage, bank_notice_day, invoice_page, statement_page
+from .views import DOCUMENT_TEMPLATES, InvoicePage, bank_notice_day, invoice_page, statement_page, tax_qr_request
 
 
 def document_date(entry: InvoiceEntry) -> datetime.date:
@@ -133,6 +133,7 @@ def _inputs_key(site: Site, entry: InvoiceEntry, linked: tuple[InvoiceEntry, ...
         entry.figures.credits,
         tuple((other.invoice, other.client, other.path, other.uri) for other in linked),
         bank_notice_day(replace(site, today=document_date(entry)), entry),  # SPEC §13, as printed
+        tax_qr_request(site, entry),  # SPEC §12: the tax QR code, once the document is registered
     )
     digest = hashlib.sha256()
     for part in ("pdf-job-1", _code_fingerprint(), _libraries(), drawing_fingerprint(), theme.fingerprint, repr(inputs)):

@@ -21,6 +21,8 @@ from .model import CREDIT_NOTE, ESTIMATE, INVOICE, SEALED, Client, Invoice, Ledg
 from .payments.ways import WaysToPay, ways_to_pay
 from .problems import Problems
 from .schedule import ScheduleError
+from .verifactu import registry as verifactu
+from .verifactu.store import read_records
 
 TODAY_VARIABLE = "INVOICES_TODAY"
 
@@ -80,6 +82,7 @@ class Site:
     bank_history: BankHistory | None = None  # when the accounts of business.yml changed (SPEC §13)
     # SPEC §11, on a sealed site: each private page's key, by its folder ("i/<token>"); else empty.
     page_keys: Mapping[str, bytes] = field(default_factory=dict, repr=False)
+    registry: verifactu.Registry | None = None  # SPEC §12: the records of a business that registers its invoices
     # Derived from ``entries`` once (every page view asks for them): fields, so that a copy
     # made with dataclasses.replace (a PDF's site as of its own date) keeps them.
     published: tuple[InvoiceEntry, ...] = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
@@ -145,6 +148,16 @@ class Site:
         """The full link of the private page at ``path``: what a client is sent, its key included."""
         return links.absolute(site_url, path.partition("#")[0]) + self.fragment(path)
 
+    def unregistered_warnings(self) -> list[str]:
+        """SPEC §12: one warning for each published document of a registering business that has no record yet."""
+        if self.registry is None:
+            return []
+        return [
+            f"{entry.invoice.source}: {entry.invoice.number} is published without its VERI*FACTU record, so its page shows "
+            "no tax QR code: run `invoices verifactu register` (the publish workflow does)"
+            for entry in verifactu.due(self.registry, self.published, self.today)
+        ]
+
     def credit_notes_of(self, number: str) -> tuple[InvoiceEntry, ...]:
         """The published credit notes that correct invoice ``number``, oldest first."""
         return self._credit_notes.get(number, ())
@@ -184,9 +197,26 @@ def load_site(
     clients = [_client_entry(ledger.clients[client_id], by_client[client_id], key, directory_urls) for client_id in sorted(by_client)]
     history = read_history(Path(root), current_accounts(ledger.business), today) if with_history else None
     keys = _page_keys(key, entries, clients) if ledger.business.privacy == SEALED else {}
+    registry = _registry(Path(root), ledger, entries) if ledger.business.verifactu else None
     return Site(
-        ledger=ledger, today=today, preview=preview, entries=tuple(entries), clients=tuple(clients), bank_history=history, page_keys=keys
+        ledger=ledger,
+        today=today,
+        preview=preview,
+        entries=tuple(entries),
+        clients=tuple(clients),
+        bank_history=history,
+        page_keys=keys,
+        registry=registry,
     )
+
+
+def _registry(root: Path, ledger: Ledger, entries: list[InvoiceEntry]) -> verifactu.Registry:
+    """The chain of VERI*FACTU records, checked against the documents; ``InvoiceError`` on any break or change."""
+    problems = Problems()
+    registry = verifactu.Registry(ledger.business.verifactu, read_records(root, problems))
+    verifactu.check(registry, entries, {invoice.number: invoice for invoice in ledger.invoices}, problems)
+    problems.raise_if_any()
+    return registry
 
 
 def _invoice_entries(ledger: Ledger, key: str, today: datetime.date, directory_urls: bool) -> list[InvoiceEntry]:

@@ -245,3 +245,26 @@ def last_line(node: yaml.Node) -> int:
     end = node.end_mark
     # An end mark at column 0 belongs to the line before (the node ended with its newline).
     return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
+
+
+def with_status(text: str, status: str) -> str:
+    """A document file's text with ``status: <status>``: the value replaced where it is written, else a
+    line added after ``kind:`` (or ``number:``), in the file's own indentation and line endings."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if not isinstance(root, yaml.MappingNode):
+        raise ValueError("the document's file is not a mapping")
+    lines = text.splitlines(keepends=True)
+    pairs = [(key, value) for key, value in root.value if isinstance(key, yaml.ScalarNode)]
+    for key_node, value in pairs:
+        if key_node.value == "status" and isinstance(value, yaml.ScalarNode):
+            line = lines[value.start_mark.line]
+            start, end = value.start_mark.column, value.end_mark.column
+            lines[value.start_mark.line] = line[:start] + status + line[end:]
+            return "".join(lines)
+    after_key, after_value = next((k, v) for name in ("kind", "number") for k, v in pairs if k.value == name)
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    at = last_line(after_value) + 1
+    if at == len(lines) and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += newline
+    lines.insert(at, " " * after_key.start_mark.column + f"status: {status}" + newline)
+    return "".join(lines)

@@ -23,10 +23,11 @@ from .i18n import N_, Formatter, formatter
 from .jsonld import invoice_jsonld
 from .model import CREDIT_NOTE, ESTIMATE, INVOICE, Business, Client
 from .payments.ways import IBAN_RAILS, PaymentQr, WaysToPay
-from .qr import QrCache
+from .qr import QrCache, QrRequest
 from .rich_text import markdown_to_html
 from .site import ClientEntry, InvoiceEntry, Site, StatementEntry
 from .statement import CHARGE, CREDIT, Statement, year_statements
+from .verifactu import tax_qr
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,17 @@ class QrView:
     rail: str
     svg: Markup  # our own drawing of the payload: shown as is
     alt: str
+
+
+@dataclass(frozen=True)
+class TaxQrView:
+    """The tax QR code of a registered document (SPEC §12), its legends in Spanish as the rules give them."""
+
+    svg: Markup  # our own drawing of the AEAT's address: shown as is
+    url: str  # what it holds
+    alt: str
+    heading: str = tax_qr.HEADING
+    legend: str = tax_qr.LEGEND
 
 
 @dataclass(frozen=True)
@@ -193,6 +205,7 @@ class InvoicePage:
     accept_mailto: str = ""  # an open estimate: the e-mail that accepts it, or ""
     schedule: tuple[InstalmentRow, ...] = ()  # an invoice with a payment plan: its instalments
     bank_notice: str = ""  # "Our bank details changed on …" above the ways to pay (SPEC §13), or ""
+    tax_qr: TaxQrView | None = None  # a registered document's VERI*FACTU code (SPEC §12), before every payment code
 
 
 @dataclass(frozen=True)
@@ -389,17 +402,6 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
     if figures.status != VOID and invoice.kind == INVOICE:
         totals.append(TotalRow(_balance_label(fmt, figures), money(abs(figures.balance)), "balance"))
 
-    payments = tuple(
-        PaymentRow(
-            date=fmt.short_date(payment.date),
-            date_iso=payment.date.isoformat(),
-            amount=money(payment.amount),
-            method=payment.method or "",
-            reference=payment.reference or "",
-        )
-        for payment in sorted(invoice.payments, key=lambda p: p.date)
-    )
-
     # An invoice or a credit note has an e-invoice, or says why not; an estimate has none.
     has_einvoice = einvoice.content_of(site, entry) is not None
     no_einvoice = eligibility.missing(business, client, invoice) if invoice.kind != ESTIMATE else ()
@@ -427,7 +429,7 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         show_unit=any(line.item.unit for line in figures.lines),
         show_discount=any(line.discount for line in figures.lines),
         totals=tuple(totals),
-        payments=payments,
+        payments=_payment_rows(fmt, entry),
         no_payments=fmt.gettext("No payments received as of {date}.", date=fmt.date(site.today)),
         qr_codes=qr_codes,
         bank=bank,
@@ -443,8 +445,37 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         pdf_filename=f"{invoice_title(entry)}.pdf",
         schedule=_schedule(fmt, entry),
         bank_notice=_bank_notice(fmt, site, entry),
+        tax_qr=_tax_qr(fmt, tax_qr_request(site, entry), qr_cache),
         **_kind_fields(site, entry, fmt),
     )
+
+
+def _payment_rows(fmt: Formatter, entry: InvoiceEntry) -> tuple[PaymentRow, ...]:
+    """The payment history, oldest first."""
+    return tuple(
+        PaymentRow(
+            date=fmt.short_date(payment.date),
+            date_iso=payment.date.isoformat(),
+            amount=fmt.money(payment.amount, entry.invoice.currency),
+            method=payment.method or "",
+            reference=payment.reference or "",
+        )
+        for payment in sorted(entry.invoice.payments, key=lambda p: p.date)
+    )
+
+
+def tax_qr_request(site: Site, entry: InvoiceEntry) -> QrRequest | None:
+    """What the document's tax QR code holds (SPEC §12), or None: not registered, cancelled or refused."""
+    registry = site.registry
+    record = registry.shown(entry.invoice.number) if registry is not None else None
+    return tax_qr.request(record, registry.settings.environment) if record is not None else None
+
+
+def _tax_qr(fmt: Formatter, request: QrRequest | None, qr_cache: QrCache) -> TaxQrView | None:
+    if request is None:
+        return None
+    alt = fmt.gettext("Tax QR code (VERI*FACTU): check this document with the Spanish tax agency at {url}", url=request.payload)
+    return TaxQrView(svg=Markup(qr_cache.svg(request)), url=request.payload, alt=alt)
 
 
 def bank_notice_day(site: Site, entry: InvoiceEntry) -> datetime.date | None:
