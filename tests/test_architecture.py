@@ -47,9 +47,9 @@ STILL_LONG = {
     "src/invoicepub/einvoice/content.py:einvoice": 63,
     "src/invoicepub/einvoice/ubl.py:_document": 79,
     "src/invoicepub/figures.py:_compute": 87,
-    "src/invoicepub/load.py:_read_invoice": 138,
+    "src/invoicepub/load.py:_read_invoice": 97,
     "src/invoicepub/load_recurring.py:read_series": 54,
-    "src/invoicepub/views.py:invoice_page": 110,
+    "src/invoicepub/views.py:invoice_page": 100,
     "src/invoicepub/views.py:client_page": 104,
 }
 

@@ -316,48 +316,7 @@ def _read_invoice(
     language = values.get("language") or (client.language if client else None) or (business.language if business else "en")
     items = _read_list(data, "items", ITEM_FIELDS, "an item", rel, problems, required=True)
     payments = _read_list(data, "payments", PAYMENT_RECORD_FIELDS, "a payment", rel, problems)
-    line_items = []
-    for item_values, entry in items:
-        line = entry.line
-        if "description" not in item_values or "unit_price" not in item_values:
-            complete = False
-            continue
-        quantity = item_values.get("quantity", f.number(1, None))
-        kind, off = item_values.get("discount", (None, None))
-        if kind is not None:
-            at = Source(rel, entry.line_of("discount"))
-            with localcontext() as context:  # as exact as the figures themselves
-                context.prec = PRECISION
-                gross = quantity * item_values["unit_price"]
-            if kind == "amount" and is_currency(currency) and not fits_minor_units(off, currency):
-                problems.add(at, f"discount: {off} has more decimals than {currency} allows ({minor_units(currency)})")
-            if gross < 0:
-                problems.add(at, "discount: a negative (rebate) line cannot carry a discount")
-            elif kind == "amount" and off > gross:
-                problems.add(at, f"discount: {off} is more than the line's amount ({quantity} × {item_values['unit_price']} = {gross})")
-        rate, category = item_values.get("tax", (f.number(0, None), tax.ZERO_RATED))
-        if "tax" in item_values:
-            _check_tax_category(category, values, client, Source(rel, entry.line_of("tax")), problems)
-        line_items.append(
-            LineItem(
-                description=item_values["description"],
-                quantity=quantity,
-                unit=item_values.get("unit"),
-                unit_price=item_values["unit_price"],
-                discount_rate=off if kind == "rate" else None,
-                discount_amount=off if kind == "amount" else None,
-                tax_rate=rate,
-                source=Source(rel, line),
-                withholding=item_values.get("withholding", True),
-                tax_category=category,
-                details=item_values.get("details"),
-            )
-        )
-        if document_kind == CREDIT_NOTE and item_values["unit_price"] <= 0:
-            problems.add(
-                Source(rel, entry.line_of("unit_price")),
-                f"unit_price: a credit note's items hold the amounts credited as positive numbers, got {item_values['unit_price']}",
-            )
+    line_items, complete = _read_items(items, document_kind, values, client, currency, rel, problems, complete)
     payment_records, complete = _read_payments(payments, currency, today, rel, problems, complete)
     if "tax_reason" in values and not any(item.tax_category == tax.EXEMPT for item in line_items):
         problems.add(Source(rel, data.line_of("tax_reason")), "tax_reason: no item is marked `tax: exempt`, the only lines it explains")
@@ -419,6 +378,68 @@ def _read_invoice(
     if document.estimate is not None:
         references.append((document, Source(rel, data.line_of("estimate"))))
     return document
+
+
+def _read_items(
+    items: list[tuple[dict[str, Any], YamlMap]],
+    document_kind: str,
+    values: dict[str, Any],
+    client: Client | None,
+    currency: str,
+    rel: str,
+    problems: Problems,
+    complete: bool,
+) -> tuple[list[LineItem], bool]:
+    """The items of a document, each checked at its line: its discount against its amount, its tax
+    category against the client, a credit note's amounts positive; ``complete`` False once one lacks
+    its description or price."""
+    line_items = []
+    for item_values, entry in items:
+        line = entry.line
+        if "description" not in item_values or "unit_price" not in item_values:
+            complete = False
+            continue
+        quantity = item_values.get("quantity", f.number(1, None))
+        kind, off = item_values.get("discount", (None, None))
+        if kind is not None:
+            _check_line_discount(kind, off, quantity, item_values["unit_price"], currency, Source(rel, entry.line_of("discount")), problems)
+        rate, category = item_values.get("tax", (f.number(0, None), tax.ZERO_RATED))
+        if "tax" in item_values:
+            _check_tax_category(category, values, client, Source(rel, entry.line_of("tax")), problems)
+        line_items.append(
+            LineItem(
+                description=item_values["description"],
+                quantity=quantity,
+                unit=item_values.get("unit"),
+                unit_price=item_values["unit_price"],
+                discount_rate=off if kind == "rate" else None,
+                discount_amount=off if kind == "amount" else None,
+                tax_rate=rate,
+                source=Source(rel, line),
+                withholding=item_values.get("withholding", True),
+                tax_category=category,
+                details=item_values.get("details"),
+            )
+        )
+        if document_kind == CREDIT_NOTE and item_values["unit_price"] <= 0:
+            problems.add(
+                Source(rel, entry.line_of("unit_price")),
+                f"unit_price: a credit note's items hold the amounts credited as positive numbers, got {item_values['unit_price']}",
+            )
+    return line_items, complete
+
+
+def _check_line_discount(kind: str, off: Any, quantity: Any, unit_price: Any, currency: str, at: Source, problems: Problems) -> None:
+    """A line's discount: an amount in the currency's minor units, on a line that is not a rebate, at most its amount."""
+    with localcontext() as context:  # as exact as the figures themselves
+        context.prec = PRECISION
+        gross = quantity * unit_price
+    if kind == "amount" and is_currency(currency) and not fits_minor_units(off, currency):
+        problems.add(at, f"discount: {off} has more decimals than {currency} allows ({minor_units(currency)})")
+    if gross < 0:
+        problems.add(at, "discount: a negative (rebate) line cannot carry a discount")
+    elif kind == "amount" and off > gross:
+        problems.add(at, f"discount: {off} is more than the line's amount ({quantity} × {unit_price} = {gross})")
 
 
 def _read_payments(
