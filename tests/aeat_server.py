@@ -10,7 +10,8 @@ and the record it holds (RegistroDuplicado).
 
 ``mode`` says what it does with the next requests: "accept", "errors" (accepted with errors),
 "refuse" (the records whose numbers are in ``refuse``; the others accepted), "drop" (the
-records are stored, then the connection is closed without an answer) or "fault".
+records are stored, then the connection is closed without an answer), "fault" or "silent" (an
+answer that names none of the records).
 """
 
 from __future__ import annotations
@@ -171,6 +172,8 @@ class Service:
         self.requests.append(Received(time.monotonic(), [describe(r) for r in records], incident, client))
         if self.mode == "fault":
             return fault("Codigo[4104].Error en la cabecera")
+        if self.mode == "silent":  # an answer that names none of the records
+            return response(root, [], "Incorrecto", self.wait)
         lines = [self._line(record) for record in records]
         states = {line[0] for line in lines}
         overall = "Correcto" if states <= {"Correcto", "AceptadoConErrores"} else "Incorrecto" if states == {"Incorrecto"} else "ParcialmenteCorrecto"
@@ -193,11 +196,11 @@ class Service:
         if given != expected:
             self.problems.append(f"{number}: huella {given} is not {expected}")
             return ("Incorrecto", key, 2000, "El cálculo de la huella suministrada es incorrecta.", None)
+        self.last_huella = given  # the system's chain goes on through a refused record too
         if number in self.refuse:
             return ("Incorrecto", key, 1100, "Valor o tipo incorrecto del campo: NIF del destinatario.", None)
         state = "AceptadoConErrores" if self.mode == "errors" else "Correcto"
-        self.held[key] = "AceptadaConErrores" if self.mode == "errors" else "Correcta"
-        self.last_huella = given
+        self.held[key] = "Anulada" if not alta else "AceptadaConErrores" if self.mode == "errors" else "Correcta"
         if self.mode == "errors":
             return (state, key, 2004, "El valor del campo FechaHoraHusoGenRegistro debe ser la fecha actual del sistema de la AEAT.", None)
         return (state, key, None, None, None)

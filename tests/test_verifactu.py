@@ -314,3 +314,20 @@ def test_a_client_without_tax_id_gets_simplified_invoices_and_r5_corrections(sit
         assert RECORD_SCHEMA.validate(element) and element.xpath("sf:Destinatarios", namespaces=NS) == []
     # 10.00 at 21 %: 2.10 of tax, 12.10 credited.
     assert (by_number["R-2026-002"]["CuotaTotal"], by_number["R-2026-002"]["ImporteTotal"]) == ("-2.10", "-12.10")
+
+
+def test_a_foreign_tax_id_that_begins_with_a_digit_is_not_read_as_a_nif(site):
+    write = site / "invoices/clients/harbour-finch.yml"
+    edit(write, "tax_id: IE6388047V", "tax_id: 12-3456789")
+    edit(write, "country: IE", "country: US")
+    register(site)
+    element = etree.fromstring(records(site)[0]["xml"])  # 2026-001, Harbour & Finch's
+    other = element.xpath("sf:Destinatarios/sf:IDDestinatario/sf:IDOtro", namespaces=NS)[0]
+    assert [other.findtext(f"{{{NS['sf']}}}{name}") for name in ("CodigoPais", "IDType", "ID")] == ["US", "04", "12-3456789"]
+
+
+def test_documents_before_since_need_not_be_registrable(tmp_path):
+    root = verifactu_site(copy_site(tmp_path / "site"), since="2026-11-01")
+    edit(root / "invoices/2026/2026-002.yml", "client: cafe-olivar", "client: cafe-olivar\ncurrency: USD")  # issued in September
+    result = run_invoices(root, "check")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -115,6 +115,16 @@ def test_the_tax_qr_decodes_in_the_browser(browser, server, registered, number):
         if payment.count():
             assert box["y"] < payment.bounding_box()["y"]
         page.close()
+    # Printed from the browser (CSS pixels are 1/96 in): the code itself 30–40 mm wide, before the payment code.
+    page = browser.new_page(viewport={"width": 794, "height": 1123}, device_scale_factor=3)
+    page.goto(server + pages[number], wait_until="networkidle")
+    page.emulate_media(media="print")
+    image = Image.open(io.BytesIO(page.locator(".invoice-tax-qr__image").screenshot()))
+    (code,) = codes(image)
+    p = code.position
+    width_mm = math.dist((p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y)) / 3 / 96 * 25.4
+    assert 30 <= width_mm <= 40, width_mm
+    page.close()
 
 
 @pytest.mark.parametrize("number", ["2026-002", "2026-004"])

@@ -82,17 +82,54 @@ def test_accepted_with_errors_is_stored_and_said(site, aeat):
     assert {r["respuesta"]["EstadoRegistro"] for r in records(site)} == {"AceptadoConErrores"}
 
 
-def test_a_refused_record_is_printed_with_the_aeat_code_and_exits_1(site, aeat):
+def test_a_refused_record_is_printed_with_the_aeat_code_and_exits_1_until_corrected(site, aeat):
     aeat.service.refuse = {"2026-002"}
     result = send(site, aeat)
     assert result.returncode == 1
     assert "refused: 2026-002: 1100 Valor o tipo incorrecto del campo: NIF del destinatario." in result.stdout
-    assert "Traceback" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr and aeat.service.problems == []
     states = {r["NumSerieFactura"]: r["respuesta"]["EstadoRegistro"] for r in records(site)}
     assert states["2026-002"] == "Incorrecto" and states["2026-001"] == "Correcto"
     assert records(site)[1]["respuesta"]["EstadoEnvio"] == "ParcialmenteCorrecto"
-    # Stored: the next run sends nothing again, the refused record included.
-    assert "nothing to send" in send(site, aeat).stdout and len(aeat.service.requests) == 1
+    # Nothing is sent twice, and the refusal is said again (exit 1) until the document is corrected.
+    again = send(site, aeat)
+    assert again.returncode == 1 and "refused: 2026-002" in again.stdout and len(aeat.service.requests) == 1
+    check = run_invoices(site, "check")
+    assert "verifactu/records.jsonl:2: the AEAT refused the record of 2026-002" in check.stdout
+    assert run_invoices(site, "verifactu", "register").stdout.startswith("nothing new to register")  # unchanged: no new record
+    # Corrected (the AEAT holds nothing of it, so even a registered field may change): a new record, marked so.
+    path = site / "invoices/2026/2026-002.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("unit_price: 45.00", "unit_price: 46.00"), encoding="utf-8")
+    assert run_invoices(site, "verifactu", "register").returncode == 0
+    new = records(site)[-1]
+    assert new["NumSerieFactura"] == "2026-002" and new["ImporteTotal"] == "1127.72"  # 12 × 46 + 380 = 932, × 1.21
+    assert "<sf:Subsanacion>S</sf:Subsanacion><sf:RechazoPrevio>S</sf:RechazoPrevio>" in new["xml"]
+    aeat.service.refuse = set()
+    result = send(site, aeat)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert aeat.service.requests[-1].records == ["Alta 2026-002"] and aeat.service.problems == []
+    assert "nothing to send" in send(site, aeat).stdout
+
+
+def test_an_answer_that_names_no_record_leaves_them_pending(site, aeat):
+    aeat.service.mode = "silent"
+    before = (site / RECORDS).read_bytes()
+    result = send(site, aeat)
+    assert result.returncode == 1 and "names no line for 8 record(s)" in result.stderr and "stay pending" in result.stderr
+    assert (site / RECORDS).read_bytes() == before
+
+
+def test_a_cancellation_whose_answer_was_lost_is_sent_again_and_counts(site, aeat):
+    assert send(site, aeat).returncode == 0
+    assert run_invoices(site, "verifactu", "cancel", "2026-013").returncode == 0
+    aeat.service.mode = "drop"
+    assert send(site, aeat).returncode == 1
+    aeat.service.mode = "accept"
+    result = send(site, aeat)
+    assert result.returncode == 0, result.stdout + result.stderr
+    answer = records(site)[-1]["respuesta"]
+    assert answer["EstadoRegistro"] == "Correcto" and answer["RegistroDuplicado"]["EstadoRegistroDuplicado"] == "Anulada"
+    assert [r.records for r in aeat.service.requests[1:]] == [["Anulacion 2026-013"], ["Anulacion 2026-013"]]
 
 
 def test_a_dropped_connection_loses_nothing_and_the_next_run_sends_nothing_twice(site, aeat):

@@ -410,11 +410,19 @@ def test_only_the_registering_job_holds_the_certificate_and_writes(publish, remi
     assert send["env"] == {"VERIFACTU_CERT": CERTIFICATE_SECRETS[0], "VERIFACTU_CERT_PASSWORD": CERTIFICATE_SECRETS[1]}
     for other in (publish["jobs"]["build"], publish["jobs"]["deploy"], *remind["jobs"].values(), *recur["jobs"].values()):
         assert "VERIFACTU" not in str(other)
-    runs = [step.get("run", "") for step in job]
-    assert runs.index("invoices verifactu register") < runs.index("invoices verifactu send")
-    commit = next(step for step in job if "git commit" in step.get("run", ""))
-    assert "git add -- verifactu/" in commit["run"] and "git pull --rebase" in commit["run"]
-    assert commit["if"] == "always() && steps.register.outcome == 'success'"  # answers kept even when sending failed
+    named = {step_name(step): step for step in job}
+    # Registered, then committed before anything is sent (the AEAT never holds a record the repository
+    # lost), then sent, then the answers committed even when sending failed.
+    assert [name for name in named if name.startswith(("Register", "Commit", "Send"))] == [
+        "Register new documents", "Commit the new records", "Send the records to the AEAT", "Commit the AEAT's answers",
+    ]
+    assert named["Register new documents"]["run"] == "invoices verifactu register"
+    assert named["Register new documents"]["if"] == "github.ref_name == github.event.repository.default_branch"
+    assert named["Send the records to the AEAT"]["run"] == "invoices verifactu send"
+    assert named["Commit the AEAT's answers"]["if"] == "always() && steps.register.outcome == 'success'"
+    script = (REPO / ".github" / "commit-verifactu.sh").read_text(encoding="utf-8")
+    assert all(step["run"].startswith("bash .github/commit-verifactu.sh ") for name, step in named.items() if name.startswith("Commit"))
+    assert "git add -- verifactu/" in script and "git pull --rebase" in script and "for attempt in 1 2 3 4 5" in script
 
 
 def published_clone(seed: Path, tmp_path: Path, env: dict[str, str]) -> tuple[Path, Path]:
@@ -434,6 +442,7 @@ def published_clone(seed: Path, tmp_path: Path, env: dict[str, str]) -> tuple[Pa
 def _registering_job(publish: dict, tmp_path: Path, seed: Path, extra: dict[str, str]) -> tuple[Path, list[subprocess.CompletedProcess]]:
     """The registering job's run: steps, as written, in a clone of a repository holding ``seed``."""
     env = git_environment(tmp_path)
+    shutil.copytree(REPO / ".github", seed / ".github")  # the workflow's own script
     origin, job = published_clone(seed, tmp_path, env)
     run_env = {k: v for k, v in env.items() if not k.startswith(("GIT_AUTHOR", "GIT_COMMITTER", "INVOICES_"))}
     run_env.update(
@@ -444,6 +453,8 @@ def _registering_job(publish: dict, tmp_path: Path, seed: Path, extra: dict[str,
     for step in steps(publish, "verifactu"):
         if "run" not in step or "pip install" in step["run"]:
             continue  # checkout, setup-python and the install: this environment is the runner's
+        if any(r.returncode for r in results) and "always()" not in str(step.get("if", "")):
+            continue  # after a failed step GitHub runs only the steps that say always()
         step_env = dict(run_env)
         for key, value in step.get("env", {}).items():
             step_env[key] = extra.get(key, "") if value in CERTIFICATE_SECRETS else str(value)
@@ -454,8 +465,8 @@ def _registering_job(publish: dict, tmp_path: Path, seed: Path, extra: dict[str,
 
 def test_the_registering_job_does_nothing_for_a_business_without_verifactu(publish, tmp_path):
     origin, results = _registering_job(publish, tmp_path, copy_site(tmp_path / "seed"), {})
-    assert [r.returncode for r in results] == [0, 0, 0], [r.stdout + r.stderr for r in results]
-    assert "nothing to do" in results[0].stdout and "nothing to do" in results[1].stdout
+    assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stdout + r.stderr for r in results]
+    assert "nothing to do" in results[0].stdout and "nothing to do" in results[2].stdout
     assert git(origin, "log", "--format=%s", "main", env=git_environment(tmp_path)).splitlines() == ["Start"]
 
 
@@ -485,15 +496,16 @@ def _against_the_aeat(publish: dict, tmp_path: Path, refuse: set[str]):
 
 def test_the_registering_job_registers_sends_and_commits_the_records(publish, tmp_path):
     aeat, results, history, committed = _against_the_aeat(publish, tmp_path, set())
-    assert [r.returncode for r in results] == [0, 0, 0], [r.stdout + r.stderr for r in results]
-    assert history[0].startswith("VERI*FACTU records of ") and history[1:] == ["Start"]
+    assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stdout + r.stderr for r in results]
+    assert history[0].startswith("The AEAT's answers of ") and history[1].startswith("VERI*FACTU records of ")
+    assert history[2:] == ["Start"]
     assert len(committed) == 8 and all(r["respuesta"]["EstadoRegistro"] == "Correcto" for r in committed)
     assert aeat.service.problems == [] and len(aeat.service.requests) == 1
 
 
 def test_a_refused_record_fails_the_job_and_its_answer_is_still_committed(publish, tmp_path):
     _, results, _, committed = _against_the_aeat(publish, tmp_path, {"2026-002"})
-    assert [r.returncode for r in results] == [0, 1, 0]  # the job fails (nothing new is built), the answers are kept
+    assert [r.returncode for r in results] == [0, 0, 1, 0]  # the job fails (nothing new is built), the answers are kept
     assert {r["NumSerieFactura"]: r["respuesta"]["EstadoRegistro"] for r in committed}["2026-002"] == "Incorrecto"
 
 

@@ -34,9 +34,10 @@ from .settings import CONFIG_FILE, SAMPLE_SITE_URL, SiteSettings, is_absolute_ur
 from .site import Site, load_site, secret_from, today_from
 from .verifactu import records as verifactu_records
 from .verifactu.register import plan_cancel, plan_register
+from .verifactu.registry import unresolved as unresolved_refusals
 from .verifactu.schemas import SchemaError
 from .verifactu.send import SendError, send, settings_from
-from .verifactu.store import ACCEPTED_WITH_ERRORS, PENDING, RECORDS_FILE, REFUSED, add_answers, append_records
+from .verifactu.store import ACCEPTED_WITH_ERRORS, PENDING, RECORDS_FILE, add_answers, append_records
 
 
 class CommandError(Exception):
@@ -196,21 +197,29 @@ def _verifactu_send(root: Path, args: argparse.Namespace) -> int:
     if site is None:
         return 0
     records = site.registry.records
-    if not any(record.state == PENDING for record in records):
+    if any(record.state == PENDING for record in records):
+        try:
+            settings = settings_from(site.registry.settings, os.environ, verifactu_records.now())
+            answered = send(site.registry.settings, records, settings, lambda answers: add_answers(root, answers), print)
+        except SendError as error:
+            raise CommandError(str(error)) from None
+        for line in answered:
+            if line["EstadoRegistro"] == ACCEPTED_WITH_ERRORS:
+                print(f"accepted with errors: {line['NumSerieFactura']}: {line.get('CodigoErrorRegistro')} {line.get('DescripcionErrorRegistro', '')}")
+        site = _load(root)
+    else:
         print("nothing to send: every record has the AEAT's answer")
-        return 0
-    try:
-        settings = settings_from(site.registry.settings, os.environ, verifactu_records.now())
-        answered = send(site.registry.settings, records, settings, lambda answers: add_answers(root, answers), print)
-    except SendError as error:
-        raise CommandError(str(error)) from None
-    refused = [line for line in answered if line["EstadoRegistro"] == REFUSED]
-    for line in answered:
-        if line["EstadoRegistro"] in (ACCEPTED_WITH_ERRORS, REFUSED):
-            state = "refused" if line["EstadoRegistro"] == REFUSED else "accepted with errors"
-            print(f"{state}: {line['NumSerieFactura']}: {line.get('CodigoErrorRegistro')} {line.get('DescripcionErrorRegistro', '')}")
+    # A refused record leaves its document unregistered until it is corrected and registered again.
+    refused = unresolved_refusals(site.registry, site.published)
+    for record in refused:
+        answer = record.data["respuesta"]
+        print(f"refused: {record.number}: {answer.get('CodigoErrorRegistro')} {answer.get('DescripcionErrorRegistro', '')}")
     if refused:
-        print(f"invoices: the AEAT refused {len(refused)} record(s)", file=sys.stderr)
+        print(
+            f"invoices: the AEAT refused {len(refused)} record(s): correct each document, then run "
+            "`invoices verifactu register` and `invoices verifactu send`",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -223,8 +232,13 @@ def _verifactu_cancel(root: Path, args: argparse.Namespace) -> int:
         planned = plan_cancel(root, site, args.number, verifactu_records.now())
     except (ValueError, SchemaError) as error:
         raise CommandError(str(error)) from None
-    append_records(root, [planned.record])
+    original = planned.path.read_text(encoding="utf-8")
     _write_atomically(planned.path, planned.text)
+    try:
+        append_records(root, [planned.record])
+    except BaseException:  # no anulación written: the file is as it was
+        _write_atomically(planned.path, original)
+        raise
     print(f"cancelled {args.number}: anulación written to {RECORDS_FILE}, status: void in {planned.path.relative_to(root).as_posix()}")
     return 0
 

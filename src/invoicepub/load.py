@@ -321,7 +321,7 @@ def _read_invoice(
     if "tax_reason" in values and not any(item.tax_category == tax.EXEMPT for item in line_items):
         problems.add(Source(rel, data.line_of("tax_reason")), "tax_reason: no item is marked `tax: exempt`, the only lines it explains")
     if business is not None and business.verifactu is not None:
-        check_document(document_kind, values, currency, data, rel, problems)
+        check_document(document_kind, values, currency, business.verifactu.since, data, rel, problems)
     if not {"number", "client", "issued"} <= values.keys() or not line_items:
         return None
     issued: datetime.date = values["issued"]

@@ -57,6 +57,11 @@ def nif_problem(tax_id: str) -> str | None:
     return f"{tax_id.strip()} is not a valid Spanish NIF (its check digit or its form is wrong)"
 
 
+def is_spanish(tax_id: str, country: str | None) -> bool:
+    """A client's tax id is a Spanish NIF: the client is in Spain, or, its country not given, the id says ES."""
+    return country == "ES" or (country is None and tax_id.strip().upper().startswith("ES"))
+
+
 def read_verifactu(node: Any, business: dict[str, Any], data: YamlMap, rel: str, problems: Problems) -> Verifactu | None:
     """The ``verifactu:`` settings of business.yml (``business``: its other values, parsed), or None with problems."""
     at = Source(rel, data.line_of("verifactu"))
@@ -116,8 +121,11 @@ def _read_system(value: Any, node: Any, rel: str, at: Source, problems: Problems
     return system if complete else None
 
 
-def check_document(kind: str, values: dict[str, Any], currency: str, data: YamlMap, rel: str, problems: Problems) -> None:
-    """What a document of a business that registers its invoices must also be, each at its line."""
+def check_document(kind: str, values: dict[str, Any], currency: str, since: Any, data: YamlMap, rel: str, problems: Problems) -> None:
+    """What a document of a business that registers its invoices must also be, each at its line
+    (not one issued before ``since``: it is never registered)."""
+    if since is not None and values.get("issued") is not None and values["issued"] < since:
+        return
     number = values.get("number")
     if number is not None and (len(number) > MAX_NUMBER_LENGTH or not all(" " <= c <= "~" for c in number)):
         problems.add(
@@ -146,6 +154,5 @@ def check_client(client_values: dict[str, Any], data: YamlMap, rel: str, problem
     tax_id = client_values.get("tax_id")
     if tax_id is None:
         return
-    spanish = client_values.get("country") == "ES" or tax_id.strip().upper().startswith("ES") or tax_id.strip()[:1].isdigit()
-    if spanish and (problem := nif_problem(tax_id)) is not None:
+    if is_spanish(tax_id, client_values.get("country")) and (problem := nif_problem(tax_id)) is not None:
         problems.add(Source(rel, data.line_of("tax_id")), f"tax_id: {problem}")

@@ -149,14 +149,23 @@ class Site:
         return links.absolute(site_url, path.partition("#")[0]) + self.fragment(path)
 
     def unregistered_warnings(self) -> list[str]:
-        """SPEC §12: one warning for each published document of a registering business that has no record yet."""
+        """SPEC §12: a warning for each published document of a registering business without a record the
+        AEAT may hold: none yet, or one it refused."""
         if self.registry is None:
             return []
-        return [
+        warnings = [
             f"{entry.invoice.source}: {entry.invoice.number} is published without its VERI*FACTU record, so its page shows "
             "no tax QR code: run `invoices verifactu register` (the publish workflow does)"
             for entry in verifactu.due(self.registry, self.published, self.today)
         ]
+        for record in verifactu.unresolved(self.registry, self.published):
+            answer = record.data["respuesta"]
+            warnings.append(
+                f"{record.source}: the AEAT refused the record of {record.number} ({answer.get('CodigoErrorRegistro')} "
+                f"{answer.get('DescripcionErrorRegistro', '')}): it holds nothing of it. Correct the document's file, "
+                "then run `invoices verifactu register` and `send`"
+            )
+        return warnings
 
     def credit_notes_of(self, number: str) -> tuple[InvoiceEntry, ...]:
         """The published credit notes that correct invoice ``number``, oldest first."""

@@ -22,7 +22,7 @@ from lxml import etree
 
 from .. import tax
 from ..figures import InvoiceFigures
-from ..load_verifactu import SIMPLIFIED_RECTIFICATION, nif_problem
+from ..load_verifactu import SIMPLIFIED_RECTIFICATION, is_spanish, nif_problem
 from ..model import CREDIT_NOTE, Client, Invoice, Verifactu
 from .huella import ALTA_FIELDS, ANULACION_FIELDS, TIPO_HUELLA, huella
 from .store import Record
@@ -97,7 +97,7 @@ def recipient(client: Client) -> tuple[str, str, str] | None:
     if not client.tax_id:
         return None
     written = client.tax_id.strip().upper().replace(" ", "")
-    if nif_problem(written) is None:
+    if is_spanish(written, client.country) or (client.country is None and nif_problem(written) is None):
         return ("NIF", written.removeprefix("ES"), "")
     prefix = written[:2]
     country = client.country or _COUNTRY_OF_PREFIX.get(prefix, prefix)
@@ -125,6 +125,8 @@ def problems_of(invoice: Invoice, client: Client, figures: InvoiceFigures, corre
     who = recipient(client)
     if who is not None and len(who[1]) > 20:
         found.append(f"the client's tax_id {client.tax_id!r} is longer than the 20 characters a record holds")
+    if who is not None and who[0] == "IDOtro" and not (len(who[2]) == 4 and who[2][:2].isalpha()):
+        found.append(f"the client's tax_id {client.tax_id!r} is not a Spanish NIF and names no country: give the client's country")
     if kind in (SIMPLIFIED, SIMPLIFIED_RECTIFICATION) and figures.total > SIMPLIFIED_LIMIT:
         found.append(
             f"a client without tax_id gets a simplified invoice ({kind}), which may total at most "
@@ -147,8 +149,12 @@ def alta(
     previous: Record | None,
     generated: datetime.datetime,
     corrected: Invoice | None = None,
+    after_refusal: bool = False,
 ) -> dict[str, Any]:
-    """The registro de alta of a document, chained after ``previous``, as its records.jsonl object."""
+    """The registro de alta of a document, chained after ``previous``, as its records.jsonl object.
+
+    ``after_refusal``: the AEAT refused the document's last record, and this one corrects it
+    (Subsanacion S, RechazoPrevio S)."""
     facts = document(invoice, client, figures)
     values = {
         "IDEmisorFactura": settings.nif,
@@ -165,14 +171,12 @@ def alta(
     _add(root, "IDVersion", ID_VERSION)
     _add_all(etree.SubElement(root, f"{{{SF}}}IDFactura"), values, ("IDEmisorFactura", "NumSerieFactura", "FechaExpedicionFactura"))
     _add(root, "NombreRazonEmisor", settings.issuer_name)
+    if after_refusal:
+        _add(root, "Subsanacion", "S")
+        _add(root, "RechazoPrevio", "S")
     _add(root, "TipoFactura", facts.kind)
     if invoice.kind == CREDIT_NOTE:
-        _add(root, "TipoRectificativa", "I")  # por diferencias: the amounts credited, negative
-        if corrected is not None:
-            rectified = etree.SubElement(etree.SubElement(root, f"{{{SF}}}FacturasRectificadas"), f"{{{SF}}}IDFacturaRectificada")
-            _add(rectified, "IDEmisorFactura", settings.nif)
-            _add(rectified, "NumSerieFactura", corrected.number)
-            _add(rectified, "FechaExpedicionFactura", date_of(corrected.issued))
+        _add_rectified(root, corrected, settings)
     _add(root, "DescripcionOperacion", _description(invoice))
     _add_recipient(root, client)
     who = recipient(client)
@@ -204,6 +208,16 @@ def anulacion(registered: Record, settings: Verifactu, previous: Record, generat
     _add(root, "TipoHuella", TIPO_HUELLA)
     _add(root, "Huella", values["Huella"])
     return {**values, "HuellaAnterior": previous.huella, "entorno": settings.environment, "xml": etree.tostring(root, encoding="unicode")}
+
+
+def _add_rectified(root: etree._Element, corrected: Invoice | None, settings: Verifactu) -> None:
+    """A credit note is a rectificativa por diferencias (the amounts credited, negative) of the invoice it corrects."""
+    _add(root, "TipoRectificativa", "I")
+    if corrected is not None:
+        rectified = etree.SubElement(etree.SubElement(root, f"{{{SF}}}FacturasRectificadas"), f"{{{SF}}}IDFacturaRectificada")
+        _add(rectified, "IDEmisorFactura", settings.nif)
+        _add(rectified, "NumSerieFactura", corrected.number)
+        _add(rectified, "FechaExpedicionFactura", date_of(corrected.issued))
 
 
 def _add(parent: etree._Element, name: str, text: str) -> etree._Element:
@@ -288,3 +302,17 @@ def _add_system(root: etree._Element, settings: Verifactu) -> None:
     _add(system, "TipoUsoPosibleSoloVerifactu", "S")  # this system only keeps VERI*FACTU records
     _add(system, "TipoUsoPosibleMultiOT", "N")  # one business per site
     _add(system, "IndicadorMultiplesOT", "N")
+
+
+# What a record says of its document, leaving out where it stands in the chain and when it was made.
+_NOT_CONTENT = ("Subsanacion", "RechazoPrevio", "Encadenamiento", "SistemaInformatico", "FechaHoraHusoGenRegistro", "TipoHuella", "Huella")
+
+
+def content(xml: str) -> bytes:
+    """A record's XML without its place in the chain, its time and its huella: what two records of
+    the same document compare by."""
+    root = etree.fromstring(xml)
+    for name in _NOT_CONTENT:
+        for element in root.findall(f"{{{SF}}}{name}"):
+            root.remove(element)
+    return etree.tostring(root, method="c14n")

@@ -31,7 +31,8 @@ def _checked(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def plan_register(site: Site, generated: datetime.datetime) -> list[dict[str, Any]]:
-    """The registros de alta of every document not registered yet, chained in the order they were issued."""
+    """The registros de alta of every document not registered yet, chained in the order they were issued;
+    a document whose record the AEAT refused, once corrected, gets a new one marked as such."""
     registry = site.registry
     if registry is None:
         return []
@@ -39,6 +40,7 @@ def plan_register(site: Site, generated: datetime.datetime) -> list[dict[str, An
     new = []
     for entry in due(registry, site.entries, site.today):
         corrected = site.entry(entry.invoice.corrects) if entry.invoice.corrects else None
+        refused = registry.alta_of(entry.invoice.number) is not None  # due again: its last record was refused
         data = _checked(
             alta(
                 entry.invoice,
@@ -48,6 +50,7 @@ def plan_register(site: Site, generated: datetime.datetime) -> list[dict[str, An
                 previous,
                 generated,
                 corrected.invoice if corrected is not None else None,
+                after_refusal=refused,
             )
         )
         new.append(data)

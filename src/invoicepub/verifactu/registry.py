@@ -19,7 +19,7 @@ from ..figures import InvoiceFigures
 from ..model import CREDIT_NOTE, INVOICE, Client, Invoice, Verifactu
 from ..problems import Problems
 from .huella import ALTA_FIELDS, ANULACION_FIELDS, huella
-from .records import SF, Document, document, problems_of
+from .records import SF, Document, alta, content, document, problems_of
 from .store import REFUSED, Record
 
 
@@ -75,9 +75,42 @@ def registrable(entry: Entry, settings: Verifactu, today: datetime.date) -> bool
 
 
 def due(registry: Registry, entries: Iterable[Entry], today: datetime.date) -> list[Entry]:
-    """The documents still to register, in the order they are issued."""
-    waiting = [e for e in entries if registrable(e, registry.settings, today) and registry.alta_of(e.invoice.number) is None]
+    """The documents still to register, in the order they are issued: those without a record, and
+    those whose record the AEAT refused and whose file has been corrected since."""
+    entries = list(entries)
+    waiting = [
+        e for e in entries
+        if registrable(e, registry.settings, today)
+        and ((record := registry.alta_of(e.invoice.number)) is None or (record.state == REFUSED and corrected_since(record, e, registry.settings, entries)))
+    ]  # fmt: skip
     return sorted(waiting, key=lambda e: (e.invoice.issued, e.invoice.number))
+
+
+def corrected_invoice(entry: Entry, entries: Iterable[Entry]) -> Invoice | None:
+    """The invoice a credit note corrects (None for an invoice)."""
+    if not entry.invoice.corrects:
+        return None
+    return next((e.invoice for e in entries if e.invoice.number == entry.invoice.corrects), None)
+
+
+def corrected_since(record: Record, entry: Entry, settings: Verifactu, entries: Iterable[Entry]) -> bool:
+    """Whether the record the document would get now says something else than ``record``."""
+    moment = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)  # the time is not compared
+    now = alta(entry.invoice, entry.client, entry.figures, settings, None, moment, corrected_invoice(entry, entries))
+    return content(now["xml"]) != content(record.data["xml"])
+
+
+def unresolved(registry: Registry, entries: Iterable[Entry]) -> list[Record]:
+    """The records the AEAT refused whose document has not been corrected since: it holds nothing of them."""
+    entries = list(entries)
+    by_number = {e.invoice.number: e for e in entries}
+    found = []
+    for number, record in registry._altas.items():
+        entry = by_number.get(number)
+        if record.state == REFUSED and number not in registry._cancelled:
+            if entry is None or not corrected_since(record, entry, registry.settings, entries):
+                found.append(record)
+    return found
 
 
 def recorded(record: Record) -> Document:
@@ -111,6 +144,8 @@ def check(registry: Registry, entries: Iterable[Entry], by_number: dict[str, Inv
     for number, record in registry._altas.items():
         entry = entries.get(number)
         cancelled = registry.cancellation_of(number) is not None
+        if record.state == REFUSED:
+            continue  # the AEAT holds nothing of it: the document may be corrected and registered again
         if entry is None:
             problems.add(
                 record.source,

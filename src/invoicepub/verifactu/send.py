@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import secrets
 import ssl
 import tempfile
 import time
@@ -48,7 +49,9 @@ URL_VARIABLE = "VERIFACTU_URL"
 CA_VARIABLE = "VERIFACTU_CA"
 BATCH = 1000  # records a request holds at most
 DEFAULT_WAIT = 60  # seconds, until the AEAT says otherwise
-LATE_AFTER = datetime.timedelta(minutes=5)  # a record sent later than this is sent as an incident
+# A record sent later than this after it was made goes as an incident (Incidencia S): the AEAT
+# accepts a FechaHoraHusoGenRegistro up to 240 seconds from its own clock (its error 2004).
+LATE_AFTER = datetime.timedelta(minutes=2)
 TIMEOUT = 60.0
 DUPLICATE = 3000  # the AEAT's code for a record it already holds
 
@@ -94,15 +97,17 @@ def _check_validity(certificate: x509.Certificate, moment: datetime.datetime) ->
 
 
 def _context(key: Any, certificate: x509.Certificate, chain: list[x509.Certificate], environ: Mapping[str, str]) -> ssl.SSLContext:
-    """A TLS client context holding the certificate; the key is written only into a private temporary folder, and deleted."""
+    """A TLS client context holding the certificate. ssl reads a key only from a file: it is written
+    encrypted with a random one-time password, into a private temporary folder, and deleted."""
     context = ssl.create_default_context(cafile=environ.get(CA_VARIABLE) or None)
+    password = secrets.token_hex(16)
     pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (certificate, *chain))
-    pem += key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    pem += key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(password.encode()))
     with tempfile.TemporaryDirectory(prefix="invoices-verifactu-") as folder:
         path = Path(folder) / "client.pem"
         path.touch(mode=0o600)
         path.write_bytes(pem)
-        context.load_cert_chain(path)
+        context.load_cert_chain(path, password=password)
     return context
 
 
@@ -175,6 +180,8 @@ def _line(element: etree._Element) -> dict[str, Any]:
         line["RegistroDuplicado"] = {"IdPeticionRegistroDuplicado": duplicate.findtext("sf:IdPeticionRegistroDuplicado", namespaces=ns), "EstadoRegistroDuplicado": held}
         if line.get("CodigoErrorRegistro") == DUPLICATE and held in ("Correcta", "AceptadaConErrores"):
             line["EstadoRegistro"] = "Correcto" if held == "Correcta" else "AceptadoConErrores"  # it is registered
+        elif line.get("CodigoErrorRegistro") == DUPLICATE and held == "Anulada" and line["TipoOperacion"] == "Anulacion":
+            line["EstadoRegistro"] = "Correcto"  # the anulación it held is this one: the document is cancelled
     return line
 
 
@@ -192,7 +199,7 @@ def next_send(records: Iterable[Record]) -> datetime.datetime | None:
     answered = [r.data["respuesta"] for r in records if r.data.get("respuesta")]
     if not answered:
         return None
-    last = max(answered, key=lambda a: a["recibida"])
+    last = max(answered, key=lambda a: datetime.datetime.fromisoformat(a["recibida"]))  # as moments: offsets change with DST
     return datetime.datetime.fromisoformat(last["recibida"]) + datetime.timedelta(seconds=int(last.get("TiempoEsperaEnvio", DEFAULT_WAIT)))
 
 
@@ -251,4 +258,10 @@ def send(
             answered += [dict(stored[r.line], NumSerieFactura=r.number) for r in batch if r.line in stored]
             allowed = received + datetime.timedelta(seconds=answer.wait)
             say(f"sent {len(batch)} record(s): {answer.state}")
+            unanswered = [r.number for r in batch if r.line not in stored]
+            if unanswered:
+                raise SendError(
+                    f"the AEAT's answer ({answer.state}) names no line for {len(unanswered)} record(s) "
+                    f"({', '.join(unanswered[:5])}{'…' if len(unanswered) > 5 else ''}): they stay pending and go in the next run"
+                )
     return answered
