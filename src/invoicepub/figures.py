@@ -161,32 +161,7 @@ def _compute(invoice: Invoice, today: datetime.date, credits: tuple[Credit, ...]
     lines = tuple(line_figures(item, currency) for item in invoice.items)
     subtotal = sum((line.net for line in lines), ZERO)
 
-    # Step 3: the invoice discount is rounded once per (rate, category, subject to withholding) group.
-    nets: dict[tuple[Decimal, str, bool], Decimal] = {}
-    for line in lines:
-        key = (line.item.tax_rate.normalize(), line.item.tax_category, line.item.withholding)
-        nets[key] = nets.get(key, ZERO) + line.net
-    discount_rate = invoice.discount_rate or ZERO
-    discounts = {key: round_money(net * discount_rate, currency) for key, net in nets.items()}
-    groups = []
-    for rate, category in sorted({(rate, category) for rate, category, _ in nets}):
-        keys = [key for key in nets if key[:2] == (rate, category)]
-        net = sum((nets[key] for key in keys), ZERO)
-        discount = sum((discounts[key] for key in keys), ZERO)
-        base = net - discount
-        subject = sum((nets[key] - discounts[key] for key in keys if key[2]), ZERO)
-        groups.append(
-            TaxGroup(
-                rate=rate,
-                category=category,
-                net=net,
-                discount=discount,
-                base=base,
-                tax=round_money(base * rate, currency),
-                withholding_base=subject,
-            )
-        )
-
+    groups = _tax_groups(lines, invoice.discount_rate or ZERO, currency)
     taxable_base = sum((group.base for group in groups), ZERO)
     tax = sum((group.tax for group in groups), ZERO)
     total = taxable_base + tax
@@ -207,20 +182,7 @@ def _compute(invoice: Invoice, today: datetime.date, credits: tuple[Credit, ...]
         applied = [DatedAmount(p.date, p.amount) for p in invoice.payments] + [DatedAmount(c.issued, c.amount) for c in credits]
         instalments = allocate(invoice.schedule, parts, applied, today)
     status = _status(invoice, balance, paid, today, instalments)
-    overdue_since = next((i.due for i in instalments if i.status == OVERDUE), invoice.due)
-    days_overdue = (today - overdue_since).days if status == OVERDUE else 0
-    open_balance = round_money(balance if status in OPEN_STATUSES and balance > 0 else ZERO, currency)
-    if instalments and open_balance > 0:
-        now = round_money(to_pay_now(instalments, today), currency)
-        next_due = next((i.due for i in instalments if i.unpaid > 0), invoice.due)
-    else:
-        now, next_due = open_balance, invoice.due
-    if status != OVERDUE:
-        overdue = ZERO
-    elif instalments:
-        overdue = sum((i.unpaid for i in instalments if i.status == OVERDUE), ZERO)
-    else:
-        overdue = balance
+    now, next_due, overdue = _what_is_due(invoice, balance, status, instalments, today)
     return InvoiceFigures(
         currency=currency,
         lines=lines,
@@ -235,7 +197,7 @@ def _compute(invoice: Invoice, today: datetime.date, credits: tuple[Credit, ...]
         paid=paid,
         balance=round_money(balance, currency),
         status=status,
-        days_overdue=days_overdue,
+        days_overdue=_days_overdue(invoice, status, instalments, today),
         credits=credits,
         credited=round_money(credited, currency),
         instalments=instalments,
@@ -243,6 +205,62 @@ def _compute(invoice: Invoice, today: datetime.date, credits: tuple[Credit, ...]
         next_due=next_due,
         overdue=round_money(overdue, currency),
     )
+
+
+def _tax_groups(lines: tuple[LineFigures, ...], discount_rate: Decimal, currency: str) -> list[TaxGroup]:
+    """Steps 3 and 4: the invoice discount rounded once per (rate, category, subject to withholding)
+    group, then the tax once per rate and category."""
+    nets: dict[tuple[Decimal, str, bool], Decimal] = {}
+    for line in lines:
+        key = (line.item.tax_rate.normalize(), line.item.tax_category, line.item.withholding)
+        nets[key] = nets.get(key, ZERO) + line.net
+    discounts = {key: round_money(net * discount_rate, currency) for key, net in nets.items()}
+    groups = []
+    for rate, category in sorted({(rate, category) for rate, category, _ in nets}):
+        keys = [key for key in nets if key[:2] == (rate, category)]
+        net = sum((nets[key] for key in keys), ZERO)
+        discount = sum((discounts[key] for key in keys), ZERO)
+        base = net - discount
+        subject = sum((nets[key] - discounts[key] for key in keys if key[2]), ZERO)
+        groups.append(
+            TaxGroup(
+                rate=rate,
+                category=category,
+                net=net,
+                discount=discount,
+                base=base,
+                tax=round_money(base * rate, currency),
+                withholding_base=subject,
+            )
+        )
+    return groups
+
+
+def _days_overdue(invoice: Invoice, status: str, instalments: tuple[Instalment, ...], today: datetime.date) -> int:
+    """Counted from the earliest overdue instalment's date, or the due date; 0 unless overdue."""
+    overdue_since = next((i.due for i in instalments if i.status == OVERDUE), invoice.due)
+    return (today - overdue_since).days if status == OVERDUE else 0
+
+
+def _what_is_due(
+    invoice: Invoice, balance: Decimal, status: str, instalments: tuple[Instalment, ...], today: datetime.date
+) -> tuple[Decimal, datetime.date, Decimal]:
+    """To pay now, the next due date and what is overdue (SPEC §8, §14): with a payment plan, of the
+    instalments that have fallen due; without one, of the whole balance."""
+    currency = invoice.currency
+    open_balance = round_money(balance if status in OPEN_STATUSES and balance > 0 else ZERO, currency)
+    if instalments and open_balance > 0:
+        now = round_money(to_pay_now(instalments, today), currency)
+        next_due = next((i.due for i in instalments if i.unpaid > 0), invoice.due)
+    else:
+        now, next_due = open_balance, invoice.due
+    if status != OVERDUE:
+        overdue = ZERO
+    elif instalments:
+        overdue = sum((i.unpaid for i in instalments if i.status == OVERDUE), ZERO)
+    else:
+        overdue = balance
+    return now, next_due, overdue
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ MIN_SECRET_LENGTH = 32
 PREVIEW_KEY_FILE = ".cache/invoices/preview-key"
 
 TOKEN_BYTES = 16  # 128 bits
+# The files beside a private page, in its folder (SPEC §9): the PDF of a document, of a year's statement.
+DOCUMENT_FILE = "document.pdf"
+STATEMENT_FILE = "statement.pdf"
 CLIENT_PREFIX = "c"
 INVOICE_PREFIX = "i"
 

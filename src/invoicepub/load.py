@@ -302,16 +302,8 @@ def _read_invoice(
     _check_kind_fields(document_kind, data, rel, problems)
     if "number" in values:
         numbers.setdefault(values["number"], []).append(Source(rel, data.line_of("number")))
-    complete = True
-    client = None
-    if "client" in values:
-        client = clients.get(values["client"])
-        if client is None:
-            problems.add(
-                Source(rel, data.line_of("client")),
-                f"unknown client {values['client']!r}: no file {INVOICES_DIR}/{CLIENTS_DIR}/{values['client']}.yml",
-            )
-            complete = False
+    client = _client_of(values, clients, Source(rel, data.line_of("client")), problems)
+    complete = client is not None or "client" not in values
     currency = values.get("currency") or (client.currency if client else None) or (business.currency if business else "EUR")
     language = values.get("language") or (client.language if client else None) or (business.language if business else "en")
     items = _read_list(data, "items", ITEM_FIELDS, "an item", rel, problems, required=True)
@@ -325,6 +317,68 @@ def _read_invoice(
     if not {"number", "client", "issued"} <= values.keys() or not line_items:
         return None
     issued: datetime.date = values["issued"]
+    due, schedule = _due_and_schedule(document_kind, values, issued, business, currency, data, rel, problems)
+    if not complete or client is None:
+        return None
+    document = _document(values, document_kind, client, (issued, due, schedule), (currency, language), (line_items, payment_records), Source(rel, data.line_of("number")), data)
+    if document.corrects is not None:
+        references.append((document, Source(rel, data.line_of("corrects"))))
+    if document.estimate is not None:
+        references.append((document, Source(rel, data.line_of("estimate"))))
+    return document
+
+
+def _document(
+    values: dict[str, Any],
+    document_kind: str,
+    client: Client,
+    dates: tuple[datetime.date, datetime.date, tuple[ScheduleEntry, ...]],
+    resolved: tuple[str, str],
+    lines: tuple[list[LineItem], list[Payment]],
+    at: Source,
+    data: YamlMap,
+) -> Invoice:
+    """The document as read: its parsed values, and what was resolved or read in its own steps."""
+    (issued, due, schedule), (currency, language), (line_items, payment_records) = dates, resolved, lines
+    return Invoice(
+        number=values["number"],
+        client_id=client.id,
+        issued=issued,
+        due=due,
+        state=values.get("status", "sent" if document_kind == ESTIMATE else "issued"),
+        currency=currency,
+        language=language,
+        items=tuple(line_items),
+        discount_rate=values.get("discount"),
+        withholding_rate=values.get("withholding"),
+        payments=tuple(payment_records),
+        source=at,
+        kind=document_kind,
+        schedule=schedule,
+        schedule_source=Source(at.path, data.line_of("schedule")) if schedule else None,
+        **{name: values.get(name) for name in AS_WRITTEN},
+    )
+
+
+# The fields a document keeps as written, under the same name.
+AS_WRITTEN = ("notes", "tax_reason", "estimate", "corrects", "reason", "rectification", "recurring", "period")
+
+
+def _client_of(values: dict[str, Any], clients: dict[str, Client], at: Source, problems: Problems) -> Client | None:
+    """The document's client; None, with a problem at ``at`` when it names one that has no file."""
+    if "client" not in values:
+        return None
+    client = clients.get(values["client"])
+    if client is None:
+        problems.add(at, f"unknown client {values['client']!r}: no file {INVOICES_DIR}/{CLIENTS_DIR}/{values['client']}.yml")
+    return client
+
+
+def _due_and_schedule(
+    document_kind: str, values: dict[str, Any], issued: datetime.date, business: Business | None, currency: str, data: YamlMap, rel: str, problems: Problems
+) -> tuple[datetime.date, tuple[ScheduleEntry, ...]]:
+    """When a document is due and its instalments: an estimate's ``valid_until``, a credit note's
+    issue date, an invoice's ``due`` (or its last instalment's date, or the payment terms)."""
     terms = business.payment_terms_days if business else 30
     schedule: tuple[ScheduleEntry, ...] = ()
     if document_kind == ESTIMATE:
@@ -346,38 +400,7 @@ def _read_invoice(
                 f"due: {due.isoformat()} is not the last instalment's date ({schedule[-1].due.isoformat()}); "
                 "with a schedule, leave due out or make it that date",
             )
-    if not complete or client is None:
-        return None
-    document = Invoice(
-        number=values["number"],
-        client_id=client.id,
-        issued=issued,
-        due=due,
-        state=values.get("status", "sent" if document_kind == ESTIMATE else "issued"),
-        currency=currency,
-        language=language,
-        items=tuple(line_items),
-        discount_rate=values.get("discount"),
-        withholding_rate=values.get("withholding"),
-        notes=values.get("notes"),
-        payments=tuple(payment_records),
-        source=Source(rel, data.line_of("number")),
-        tax_reason=values.get("tax_reason"),
-        kind=document_kind,
-        estimate=values.get("estimate"),
-        corrects=values.get("corrects"),
-        reason=values.get("reason"),
-        rectification=values.get("rectification"),
-        schedule=schedule,
-        schedule_source=Source(rel, data.line_of("schedule")) if schedule else None,
-        recurring=values.get("recurring"),
-        period=values.get("period"),
-    )
-    if document.corrects is not None:
-        references.append((document, Source(rel, data.line_of("corrects"))))
-    if document.estimate is not None:
-        references.append((document, Source(rel, data.line_of("estimate"))))
-    return document
+    return due, schedule
 
 
 def _read_items(

@@ -15,7 +15,7 @@ from . import fields as f
 from .fields import Field, read_fields
 from .model import Business, Client, RecurringSeries
 from .problems import Problems, Source
-from .source import YamlList, read_yaml
+from .source import YamlList, YamlMap, read_yaml
 
 RECURRING_DIR = "recurring"
 EVERY = ("month", "quarter", "year")
@@ -80,18 +80,8 @@ def read_series(
     if "start" in values and "end" in values and values["end"] < values["start"]:
         problems.add(Source(rel, data.line_of("end")), f"end {values['end'].isoformat()} is before start {values['start'].isoformat()}")
         complete = False
-    items = data.get("items")
-    if not isinstance(items, YamlList) or not items:
-        problems.add(Source(rel, data.line_of("items")), "a recurring series needs at least one entry under 'items'")
-        return None
-    lines = []
-    for entry, line in zip(items, items.item_lines):
-        parsed = read_fields(entry, item_fields, rel, line, "an item", problems)
-        if parsed is None or not {"description", "unit_price"} <= parsed.keys():
-            complete = False
-            continue
-        lines.append(tuple(entry.items()))
-    if not complete:
+    lines = _series_items(data, item_fields, rel, problems)
+    if not complete or lines is None:
         return None
     raw = data.raw
     return RecurringSeries(
@@ -101,10 +91,27 @@ def read_series(
         day=values["day"],
         start=values["start"],
         end=values.get("end"),
-        items=tuple(lines),
+        items=lines,
         discount=raw.get("discount") if "discount" in values else None,
         withholding=raw.get("withholding") if "withholding" in values else None,
         notes=values.get("notes"),
         payment_terms_days=values.get("payment_terms_days", business.payment_terms_days if business else 30),
         source=Source(rel, data.line),
     )
+
+
+def _series_items(data: YamlMap, item_fields: dict[str, Field], rel: str, problems: Problems) -> tuple[tuple[tuple[str, Any], ...], ...] | None:
+    """Each item of the series as written, every one checked as an invoice's item; None when one cannot be used."""
+    items = data.get("items")
+    if not isinstance(items, YamlList) or not items:
+        problems.add(Source(rel, data.line_of("items")), "a recurring series needs at least one entry under 'items'")
+        return None
+    lines = []
+    complete = True
+    for entry, line in zip(items, items.item_lines):
+        parsed = read_fields(entry, item_fields, rel, line, "an item", problems)
+        if parsed is None or not {"description", "unit_price"} <= parsed.keys():
+            complete = False
+            continue
+        lines.append(tuple(entry.items()))
+    return tuple(lines) if complete else None

@@ -29,9 +29,8 @@ from typing import Any
 
 from . import printed
 from .cache import ContentCache
+from .links import DOCUMENT_FILE, STATEMENT_FILE  # noqa: F401 (the PDFs' names, beside their pages)
 
-DOCUMENT_FILE = "document.pdf"  # beside the page, in its private folder
-STATEMENT_FILE = "statement.pdf"  # beside a year's statement page
 FACTUR_X_FILE = "factur-x.xml"  # the name Factur-X requires for the embedded XML
 PDF_FOLDER = "pdf"  # in the theme folder: the paper template and all it may read
 PDF_STANDARDS = ["a-3b", "ua-1"]

@@ -14,14 +14,14 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from . import calendar, einvoice, pdf, tax
+from . import calendar, einvoice, links, tax
 from .einvoice import eligibility
 from .figures import ACCEPTED, DECLINED, DRAFT, DUE, EXPIRED, ISSUED, OPEN, OVERDUE, PAID, PARTIALLY_PAID, VOID, InvoiceFigures
 from .figures import totals as figures_totals
 from .bank_history import account_key, current_accounts, notice_day
 from .i18n import N_, Formatter, formatter
 from .jsonld import invoice_jsonld
-from .model import CREDIT_NOTE, ESTIMATE, INVOICE, Business, Client
+from .model import CREDIT_NOTE, ESTIMATE, INVOICE, Business, Client, Invoice
 from .payments.ways import IBAN_RAILS, PaymentQr, WaysToPay
 from .qr import QrCache, QrRequest
 from .rich_text import markdown_to_html
@@ -353,9 +353,69 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
     business = site.ledger.business
     invoice, figures, client = entry.invoice, entry.figures, entry.client
     fmt = formatter(invoice.language)
+    items = _item_rows(fmt, invoice, figures)
+    totals = _total_rows(fmt, invoice, figures)
+
+    qr_codes = tuple(_qr_view(fmt, qr, qr_cache) for qr in entry.ways.qr_codes) if entry.ways else ()
+    bank, buttons = bank_and_buttons(entry.ways, fmt)
+
+    return InvoicePage(
+        language=invoice.language,
+        title=invoice_title(entry),
+        number=invoice.number,
+        status=figures.status,
+        status_label=_status_label(fmt, figures.status),
+        status_as_of=fmt.gettext("{status} (as of {date})", status=_status_label(fmt, figures.status), date=fmt.date(site.today)),
+        preview=site.preview,
+        business_name=business.name,
+        logo=business.logo,
+        seller=_seller(business, fmt),
+        client=_client_party(client, fmt),
+        issued=fmt.date(invoice.issued),
+        issued_iso=invoice.issued.isoformat(),
+        due=fmt.date(invoice.due),
+        due_iso=invoice.due.isoformat(),
+        summary=_summary(fmt, entry, site.today, site.entry(entry.invoice.corrects) if entry.invoice.corrects else None),
+        items=items,
+        show_unit=any(line.item.unit for line in figures.lines),
+        show_discount=any(line.discount for line in figures.lines),
+        totals=totals,
+        payments=_payment_rows(fmt, entry),
+        no_payments=fmt.gettext("No payments received as of {date}.", date=fmt.date(site.today)),
+        qr_codes=qr_codes,
+        bank=bank,
+        buttons=buttons,
+        notes_html=markdown_to_html(invoice.notes) if invoice.notes else Markup(""),
+        support=_support(business, fmt, _support_heading(fmt, invoice.kind), invoice_title(entry)),
+        jsonld=invoice_jsonld(invoice, figures, business, client) if invoice.kind == INVOICE else {},
+        **_files_beside(site, entry, fmt),
+        schedule=_schedule(fmt, entry),
+        bank_notice=_bank_notice(fmt, site, entry),
+        tax_qr=_tax_qr(fmt, tax_qr_request(site, entry), qr_cache),
+        **_kind_fields(site, entry, fmt),
+    )
+
+
+def _files_beside(site: Site, entry: InvoiceEntry, fmt: Formatter) -> dict[str, str]:
+    """The files beside the page (SPEC §9): the calendar, the PDF, and the e-invoice or in one line
+    why there is none (an estimate has none, and says nothing)."""
+    invoice = entry.invoice
+    has_einvoice = einvoice.content_of(site, entry) is not None
+    no_einvoice = eligibility.missing(site.ledger.business, entry.client, invoice) if invoice.kind != ESTIMATE else ()
+    return {
+        "calendar_path": f"{entry.folder}/{calendar.INVOICE_FILE}" if entry.figures.is_open else "",
+        "einvoice_path": f"{entry.folder}/{einvoice.UBL_FILE}" if has_einvoice else "",
+        "einvoice_filename": f"{invoice_title(entry)}.xml",
+        "no_einvoice_reason": _no_einvoice_reason(fmt, no_einvoice),
+        "pdf_path": f"{entry.folder}/{links.DOCUMENT_FILE}",
+        "pdf_filename": f"{invoice_title(entry)}.pdf",
+    }
+
+
+def _item_rows(fmt: Formatter, invoice: Invoice, figures: InvoiceFigures) -> tuple[ItemRow, ...]:
+    """The itemized breakdown; a credit note shows what it takes off, its prices and amounts negative."""
     currency = invoice.currency
     money = lambda amount: fmt.money(amount, currency)  # noqa: E731
-
     items = tuple(
         ItemRow(
             description=line.item.description,
@@ -369,9 +429,16 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         for line in figures.lines
     )
     if invoice.kind == CREDIT_NOTE:
-        # A credit note shows what it takes off: its prices and totals as negative amounts.
-        money = lambda amount: fmt.money(-amount, currency)  # noqa: E731
-        items = tuple(replace(row, unit_price=fmt.unit_price(-line.item.unit_price, currency), net=money(line.net)) for row, line in zip(items, figures.lines))
+        items = tuple(replace(row, unit_price=fmt.unit_price(-line.item.unit_price, currency), net=fmt.money(-line.net, currency)) for row, line in zip(items, figures.lines))
+    return items
+
+
+def _total_rows(fmt: Formatter, invoice: Invoice, figures: InvoiceFigures) -> tuple[TotalRow, ...]:
+    """Subtotal, discount, each tax, total, withholding and what is due, paid, credited and left;
+    a credit note's as negative amounts."""
+    currency = invoice.currency
+    sign = -1 if invoice.kind == CREDIT_NOTE else 1
+    money = lambda amount: fmt.money(sign * amount, currency)  # noqa: E731
     totals = [TotalRow(fmt.gettext("Subtotal"), money(figures.subtotal), "subtotal")]
     if invoice.discount_rate:
         totals.append(TotalRow(fmt.gettext("Discount {rate}", rate=fmt.rate(invoice.discount_rate)), money(-figures.discount), "discount"))
@@ -401,53 +468,7 @@ def invoice_page(site: Site, entry: InvoiceEntry, qr_cache: QrCache) -> InvoiceP
         totals.append(TotalRow(label, money(-figures.credited), "credited"))
     if figures.status != VOID and invoice.kind == INVOICE:
         totals.append(TotalRow(_balance_label(fmt, figures), money(abs(figures.balance)), "balance"))
-
-    # An invoice or a credit note has an e-invoice, or says why not; an estimate has none.
-    has_einvoice = einvoice.content_of(site, entry) is not None
-    no_einvoice = eligibility.missing(business, client, invoice) if invoice.kind != ESTIMATE else ()
-    qr_codes = tuple(_qr_view(fmt, qr, qr_cache) for qr in entry.ways.qr_codes) if entry.ways else ()
-    bank, buttons = bank_and_buttons(entry.ways, fmt)
-
-    return InvoicePage(
-        language=invoice.language,
-        title=invoice_title(entry),
-        number=invoice.number,
-        status=figures.status,
-        status_label=_status_label(fmt, figures.status),
-        status_as_of=fmt.gettext("{status} (as of {date})", status=_status_label(fmt, figures.status), date=fmt.date(site.today)),
-        preview=site.preview,
-        business_name=business.name,
-        logo=business.logo,
-        seller=_seller(business, fmt),
-        client=_client_party(client, fmt),
-        issued=fmt.date(invoice.issued),
-        issued_iso=invoice.issued.isoformat(),
-        due=fmt.date(invoice.due),
-        due_iso=invoice.due.isoformat(),
-        summary=_summary(fmt, entry, site.today, site.entry(entry.invoice.corrects) if entry.invoice.corrects else None),
-        items=items,
-        show_unit=any(line.item.unit for line in figures.lines),
-        show_discount=any(line.discount for line in figures.lines),
-        totals=tuple(totals),
-        payments=_payment_rows(fmt, entry),
-        no_payments=fmt.gettext("No payments received as of {date}.", date=fmt.date(site.today)),
-        qr_codes=qr_codes,
-        bank=bank,
-        buttons=buttons,
-        notes_html=markdown_to_html(invoice.notes) if invoice.notes else Markup(""),
-        support=_support(business, fmt, _support_heading(fmt, invoice.kind), invoice_title(entry)),
-        jsonld=invoice_jsonld(invoice, figures, business, client) if invoice.kind == INVOICE else {},
-        calendar_path=f"{entry.folder}/{calendar.INVOICE_FILE}" if figures.is_open else "",
-        einvoice_path=f"{entry.folder}/{einvoice.UBL_FILE}" if has_einvoice else "",
-        einvoice_filename=f"{invoice_title(entry)}.xml",
-        no_einvoice_reason=_no_einvoice_reason(fmt, no_einvoice),
-        pdf_path=f"{entry.folder}/{pdf.DOCUMENT_FILE}",
-        pdf_filename=f"{invoice_title(entry)}.pdf",
-        schedule=_schedule(fmt, entry),
-        bank_notice=_bank_notice(fmt, site, entry),
-        tax_qr=_tax_qr(fmt, tax_qr_request(site, entry), qr_cache),
-        **_kind_fields(site, entry, fmt),
-    )
+    return tuple(totals)
 
 
 def _payment_rows(fmt: Formatter, entry: InvoiceEntry) -> tuple[PaymentRow, ...]:
@@ -555,58 +576,7 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
     estimates = tuple(e for e in entry.estimates if e.figures.status == OPEN or e.invoice.issued >= since)
     listed = {e.invoice.number for e in invoices}
     credit_notes = tuple(e for e in entry.credit_notes if e.invoice.issued >= since or e.invoice.corrects in listed)
-    rows = []
-    payments = []
-    older_payments = False
-    for invoice_entry in entry.invoices:
-        invoice = invoice_entry.invoice
-        for payment in invoice.payments:
-            if payment.date < since:
-                older_payments = True
-            else:
-                payments.append(
-                    PaymentRow(
-                        date=fmt.short_date(payment.date),
-                        date_iso=payment.date.isoformat(),
-                        amount=fmt.money(payment.amount, invoice.currency),
-                        method=payment.method or "",
-                        reference=payment.reference or "",
-                        invoice_number=invoice.number,
-                        invoice_path=invoice_entry.path,
-                    )
-                )
-    for invoice_entry in invoices:
-        invoice, figures = invoice_entry.invoice, invoice_entry.figures
-        currency = invoice.currency
-        rows.append(
-            ClientInvoiceRow(
-                number=invoice.number,
-                path=invoice_entry.path,
-                pay_path=invoice_entry.path + "#pay" if invoice_entry.ways is not None else "",
-                issued=fmt.short_date(invoice.issued),
-                issued_iso=invoice.issued.isoformat(),
-                due=fmt.short_date(invoice.due),
-                due_iso=invoice.due.isoformat(),
-                amount_due=fmt.money(figures.amount_due, currency),
-                paid=fmt.money(figures.paid, currency),
-                balance=fmt.money(figures.payable, currency),
-                status=figures.status,
-                status_label=_status_label(fmt, figures.status),
-            )
-        )
-    payments.sort(key=lambda row: (row.date_iso, row.invoice_number), reverse=True)
-    # Outstanding nets every invoice's balance (credit notes taken off, a credit counted
-    # against what is due), so it equals the statement's closing balance.
-    totals = tuple(
-        CurrencyTotal(
-            currency=currency,
-            outstanding=fmt.money(abs(total.outstanding), currency),
-            overdue=fmt.money(total.overdue, currency),
-            has_overdue=total.overdue > 0,
-            in_credit=total.outstanding < 0,
-        )
-        for currency, total in figures_totals(e.figures for e in entry.invoices).items()
-    )
+    payments, older_payments = _recent_payments(fmt, entry, since)
     return ClientPage(
         language=client.language,
         title=client_title(entry),
@@ -615,29 +585,13 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
         business_name=business.name,
         logo=business.logo,
         as_of=fmt.gettext("as of {date}", date=fmt.date(site.today)),
-        totals=totals,
-        invoices=tuple(rows),
-        payments=tuple(payments),
+        totals=_currency_totals(fmt, entry),
+        invoices=tuple(_client_invoice_row(fmt, e) for e in invoices),
+        payments=payments,
         no_payments=fmt.gettext("No payments received as of {date}.", date=fmt.date(site.today)),
         support=_support(business, fmt, fmt.gettext("Questions about your invoices?"), fmt.gettext("Invoices for {name}", name=client.name)),
         calendar_path=f"{entry.folder}/{calendar.CLIENT_FILE}" if any(e.figures.is_open for e in entry.invoices) else "",
-        estimates=tuple(
-            ClientInvoiceRow(
-                number=e.invoice.number,
-                path=e.path,
-                pay_path="",
-                issued=fmt.short_date(e.invoice.issued),
-                issued_iso=e.invoice.issued.isoformat(),
-                due=fmt.short_date(e.invoice.valid_until),
-                due_iso=e.invoice.valid_until.isoformat(),
-                amount_due=fmt.money(e.figures.amount_due, e.invoice.currency),
-                paid="",
-                balance="",
-                status=e.figures.status,
-                status_label=_status_label(fmt, e.figures.status),
-            )
-            for e in estimates
-        ),
+        estimates=tuple(_client_estimate_row(fmt, e) for e in estimates),
         credit_notes=tuple(_client_credit_note(fmt, site, note) for note in credit_notes),
         statement_years=_statement_years(fmt, entry),
         older_note=(
@@ -645,6 +599,83 @@ def client_page(site: Site, entry: ClientEntry) -> ClientPage:
             if older_payments or (invoices, estimates, credit_notes) != (entry.invoices, entry.estimates, entry.credit_notes)
             else ""
         ),
+    )
+
+
+def _recent_payments(fmt: Formatter, entry: ClientEntry, since: datetime.date) -> tuple[tuple[PaymentRow, ...], bool]:
+    """The client's payments since ``since``, newest first, and whether any older one was left out."""
+    payments = []
+    older_payments = False
+    for invoice_entry in entry.invoices:
+        invoice = invoice_entry.invoice
+        for payment in invoice.payments:
+            if payment.date < since:
+                older_payments = True
+                continue
+            payments.append(
+                PaymentRow(
+                    date=fmt.short_date(payment.date),
+                    date_iso=payment.date.isoformat(),
+                    amount=fmt.money(payment.amount, invoice.currency),
+                    method=payment.method or "",
+                    reference=payment.reference or "",
+                    invoice_number=invoice.number,
+                    invoice_path=invoice_entry.path,
+                )
+            )
+    payments.sort(key=lambda row: (row.date_iso, row.invoice_number), reverse=True)
+    return tuple(payments), older_payments
+
+
+def _client_invoice_row(fmt: Formatter, entry: InvoiceEntry) -> ClientInvoiceRow:
+    invoice, figures = entry.invoice, entry.figures
+    currency = invoice.currency
+    return ClientInvoiceRow(
+        number=invoice.number,
+        path=entry.path,
+        pay_path=entry.path + "#pay" if entry.ways is not None else "",
+        issued=fmt.short_date(invoice.issued),
+        issued_iso=invoice.issued.isoformat(),
+        due=fmt.short_date(invoice.due),
+        due_iso=invoice.due.isoformat(),
+        amount_due=fmt.money(figures.amount_due, currency),
+        paid=fmt.money(figures.paid, currency),
+        balance=fmt.money(figures.payable, currency),
+        status=figures.status,
+        status_label=_status_label(fmt, figures.status),
+    )
+
+
+def _client_estimate_row(fmt: Formatter, entry: InvoiceEntry) -> ClientInvoiceRow:
+    """An estimate in the client page's own table: its validity where an invoice has its due date, no payment."""
+    return ClientInvoiceRow(
+        number=entry.invoice.number,
+        path=entry.path,
+        pay_path="",
+        issued=fmt.short_date(entry.invoice.issued),
+        issued_iso=entry.invoice.issued.isoformat(),
+        due=fmt.short_date(entry.invoice.valid_until),
+        due_iso=entry.invoice.valid_until.isoformat(),
+        amount_due=fmt.money(entry.figures.amount_due, entry.invoice.currency),
+        paid="",
+        balance="",
+        status=entry.figures.status,
+        status_label=_status_label(fmt, entry.figures.status),
+    )
+
+
+def _currency_totals(fmt: Formatter, entry: ClientEntry) -> tuple[CurrencyTotal, ...]:
+    """Outstanding nets every invoice's balance (credit notes taken off, a credit counted against
+    what is due), so it equals the statement's closing balance."""
+    return tuple(
+        CurrencyTotal(
+            currency=currency,
+            outstanding=fmt.money(abs(total.outstanding), currency),
+            overdue=fmt.money(total.overdue, currency),
+            has_overdue=total.overdue > 0,
+            in_credit=total.outstanding < 0,
+        )
+        for currency, total in figures_totals(e.figures for e in entry.invoices).items()
     )
 
 
@@ -687,7 +718,7 @@ def statement_page(site: Site, entry: StatementEntry) -> StatementPage:
         client_path=client_entry.path,
         statements=tuple(_statement_view(fmt, statement) for statement in statements),
         support=_support(business, fmt, fmt.gettext("Questions about your invoices?"), statement_title(entry)),
-        pdf_path=f"{entry.folder}/{pdf.STATEMENT_FILE}",
+        pdf_path=f"{entry.folder}/{links.STATEMENT_FILE}",
         pdf_filename=f"{statement_title(entry)}.pdf",
     )
 

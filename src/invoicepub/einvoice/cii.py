@@ -32,12 +32,9 @@ def cii_invoice(invoice: EInvoice) -> bytes:
 
 
 def _document(invoice: EInvoice) -> etree._Element:
+    """The CII document: its context and header, then the transaction's lines, agreement, delivery and settlement."""
     root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=NSMAP)
-    currency = invoice.currency
-
-    def amount(parent: etree._Element, name: str, value: Decimal, **attributes: str) -> None:
-        _ram(parent, name, plain(value, currency), **attributes)
-
+    amount = _amount_writer(invoice.currency)
     context = etree.SubElement(root, f"{{{RSM}}}ExchangedDocumentContext")
     _ram(_ram(context, "GuidelineSpecifiedDocumentContextParameter"), "ID", CUSTOMIZATION)
     document = etree.SubElement(root, f"{{{RSM}}}ExchangedDocument")
@@ -49,28 +46,44 @@ def _document(invoice: EInvoice) -> etree._Element:
 
     transaction = etree.SubElement(root, f"{{{RSM}}}SupplyChainTradeTransaction")
     for line in invoice.lines:
-        element = _ram(transaction, "IncludedSupplyChainTradeLineItem")
-        _ram(_ram(element, "AssociatedDocumentLineDocument"), "LineID", line.id)
-        _ram(_ram(element, "SpecifiedTradeProduct"), "Name", line.name)
-        agreement = _ram(element, "SpecifiedLineTradeAgreement")
-        _ram(_ram(agreement, "NetPriceProductTradePrice"), "ChargeAmount", price_text(line.price, currency))
-        _ram(_ram(element, "SpecifiedLineTradeDelivery"), "BilledQuantity", decimal_text(line.quantity), unitCode=line.unit_code)
-        settlement = _ram(element, "SpecifiedLineTradeSettlement")
-        _trade_tax(_ram(settlement, "ApplicableTradeTax"), line.category, line.rate)
-        if line.allowance is not None:
-            _allowance(_ram(settlement, "SpecifiedTradeAllowanceCharge"), line.allowance, amount, header=False)
-        amount(_ram(settlement, "SpecifiedTradeSettlementLineMonetarySummation"), "LineTotalAmount", line.net)
-
+        _line_item(_ram(transaction, "IncludedSupplyChainTradeLineItem"), line, invoice.currency, amount)
     agreement = _ram(transaction, "ApplicableHeaderTradeAgreement")
     _party(_ram(agreement, "SellerTradeParty"), invoice.seller)
     _party(_ram(agreement, "BuyerTradeParty"), invoice.buyer)
-
     delivery = _ram(transaction, "ApplicableHeaderTradeDelivery")
     if invoice.deliver_to_country:
         _ram(_ram(_ram(delivery, "ShipToTradeParty"), "PostalTradeAddress"), "CountryID", invoice.deliver_to_country)
     _date(_ram(_ram(delivery, "ActualDeliverySupplyChainEvent"), "OccurrenceDateTime"), invoice.delivered)
+    _settlement(_ram(transaction, "ApplicableHeaderTradeSettlement"), invoice, amount)
+    return root
 
-    settlement = _ram(transaction, "ApplicableHeaderTradeSettlement")
+
+def _amount_writer(currency: str):
+    """``amount(parent, name, value, **attributes)``: an amount element in the currency's minor units."""
+
+    def amount(parent: etree._Element, name: str, value: Decimal, **attributes: str) -> None:
+        _ram(parent, name, plain(value, currency), **attributes)
+
+    return amount
+
+
+def _line_item(element: etree._Element, line, currency: str, amount) -> None:
+    """One invoice line (BG-25)."""
+    _ram(_ram(element, "AssociatedDocumentLineDocument"), "LineID", line.id)
+    _ram(_ram(element, "SpecifiedTradeProduct"), "Name", line.name)
+    agreement = _ram(element, "SpecifiedLineTradeAgreement")
+    _ram(_ram(agreement, "NetPriceProductTradePrice"), "ChargeAmount", price_text(line.price, currency))
+    _ram(_ram(element, "SpecifiedLineTradeDelivery"), "BilledQuantity", decimal_text(line.quantity), unitCode=line.unit_code)
+    settlement = _ram(element, "SpecifiedLineTradeSettlement")
+    _trade_tax(_ram(settlement, "ApplicableTradeTax"), line.category, line.rate)
+    if line.allowance is not None:
+        _allowance(_ram(settlement, "SpecifiedTradeAllowanceCharge"), line.allowance, amount, header=False)
+    amount(_ram(settlement, "SpecifiedTradeSettlementLineMonetarySummation"), "LineTotalAmount", line.net)
+
+
+def _settlement(settlement: etree._Element, invoice: EInvoice, amount) -> None:
+    """The header trade settlement: the payment, the VAT breakdown, allowances, terms and totals."""
+    currency = invoice.currency
     if invoice.payment is not None:
         _ram(settlement, "PaymentReference", invoice.payment.reference)
     _ram(settlement, "InvoiceCurrencyCode", currency)
@@ -102,20 +115,23 @@ def _document(invoice: EInvoice) -> etree._Element:
             _ram(terms, "Description", invoice.payment_terms)
         if invoice.due is not None:
             _date(_ram(terms, "DueDateDateTime"), invoice.due)
-    totals = _ram(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation")
-    amount(totals, "LineTotalAmount", invoice.line_total)
-    if invoice.allowances:
-        amount(totals, "AllowanceTotalAmount", invoice.allowance_total)
-    amount(totals, "TaxBasisTotalAmount", invoice.tax_exclusive)
-    amount(totals, "TaxTotalAmount", invoice.tax, currencyID=currency)
-    amount(totals, "GrandTotalAmount", invoice.tax_inclusive)
-    amount(totals, "TotalPrepaidAmount", invoice.prepaid)
-    amount(totals, "DuePayableAmount", invoice.payable)
+    _totals(_ram(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation"), invoice, amount)
     if invoice.corrects is not None:
         reference = _ram(settlement, "InvoiceReferencedDocument")
         _ram(reference, "IssuerAssignedID", invoice.corrects.number)
         _date(_ram(reference, "FormattedIssueDateTime"), invoice.corrects.issued, QDT)
-    return root
+
+
+def _totals(totals: etree._Element, invoice: EInvoice, amount) -> None:
+    """The document totals (BG-22)."""
+    amount(totals, "LineTotalAmount", invoice.line_total)
+    if invoice.allowances:
+        amount(totals, "AllowanceTotalAmount", invoice.allowance_total)
+    amount(totals, "TaxBasisTotalAmount", invoice.tax_exclusive)
+    amount(totals, "TaxTotalAmount", invoice.tax, currencyID=invoice.currency)
+    amount(totals, "GrandTotalAmount", invoice.tax_inclusive)
+    amount(totals, "TotalPrepaidAmount", invoice.prepaid)
+    amount(totals, "DuePayableAmount", invoice.payable)
 
 
 def _party(element: etree._Element, party: Party) -> None:

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import tax
-from ..figures import InvoiceFigures, LineFigures
-from ..i18n import formatter
+from ..figures import InvoiceFigures, LineFigures, TaxGroup
+from ..i18n import Formatter, formatter
 from ..model import CREDIT_NOTE, Business, Client, Invoice
 from ..money import fits_minor_units, plain, round_money
 from ..payments.ways import BankAccount
@@ -149,6 +149,21 @@ def price_text(value: Decimal, currency: str) -> str:
     return plain(value, currency) if fits_minor_units(value, currency) else f"{value:f}"
 
 
+def _vat_breakdown(group: TaxGroup, tax_reason: str | None, fmt: Formatter) -> VatBreakdown:
+    """One VAT breakdown (BG-23): an exempt group carries the invoice's ``tax_reason``, another 0 % one
+    its exemption code and the page's mention."""
+    return VatBreakdown(
+        category=group.category,
+        rate=group.rate,
+        base=group.base,
+        tax=group.tax,
+        exemption_code=tax.EXEMPTION_CODES.get(group.category),
+        exemption_reason=tax_reason
+        if group.category == tax.EXEMPT
+        else (fmt.label(f"mention.{group.category}") if group.category in tax.MENTIONED else None),
+    )
+
+
 def einvoice(
     business: Business,
     client: Client,
@@ -167,25 +182,7 @@ def einvoice(
     currency = invoice.currency
     not_subject = any(item.tax_category == tax.NOT_SUBJECT for item in invoice.items)
     fmt = formatter(invoice.language)
-    discount_rate = invoice.discount_rate or Decimal(0)
-    allowances = tuple(
-        _allowance(group.discount, group.net, discount_rate, group.category, group.rate, currency)
-        for group in figures.tax_groups
-        if group.discount
-    )
-    breakdown = tuple(
-        VatBreakdown(
-            category=group.category,
-            rate=group.rate,
-            base=group.base,
-            tax=group.tax,
-            exemption_code=tax.EXEMPTION_CODES.get(group.category),
-            exemption_reason=invoice.tax_reason
-            if group.category == tax.EXEMPT
-            else (fmt.label(f"mention.{group.category}") if group.category in tax.MENTIONED else None),
-        )
-        for group in figures.tax_groups
-    )
+    breakdown = tuple(_vat_breakdown(group, invoice.tax_reason, fmt) for group in figures.tax_groups)
     intra_community = any(group.category == tax.INTRA_COMMUNITY for group in figures.tax_groups)
     return EInvoice(
         type_code=CREDIT_NOTE_TYPE if credit_note else INVOICE,
@@ -201,7 +198,9 @@ def einvoice(
         seller=_party(business.legal_name or business.name, business.name, business.tax_id, business.address, business.country, not_subject),
         buyer=_party(client.name, None, client.tax_id, client.address, client.country, not_subject),
         payment=_payment(account) if not credit_note and figures.is_open and figures.balance > 0 else None,
-        allowances=allowances,
+        allowances=tuple(
+            _allowance(g.discount, g.net, invoice.discount_rate or Decimal(0), g.category, g.rate, currency) for g in figures.tax_groups if g.discount
+        ),
         breakdown=breakdown,
         lines=tuple(_line(index, line, currency) for index, line in enumerate(figures.lines, start=1)),
         line_total=figures.subtotal,

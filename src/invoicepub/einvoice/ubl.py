@@ -46,13 +46,11 @@ def ubl_invoice(invoice: EInvoice) -> bytes:
 
 
 def _document(invoice: EInvoice) -> etree._Element:
+    """The UBL Invoice or CreditNote: header, parties, delivery, payment, allowances, VAT, totals, lines."""
     names = _CREDIT_NOTE if invoice.type_code == CREDIT_NOTE_TYPE else _INVOICE
     root = etree.Element(f"{{{names.namespace}}}{names.root}", nsmap={None: names.namespace, "cac": CAC, "cbc": CBC})
     currency = invoice.currency
-
-    def amount(parent: etree._Element, name: str, value: Decimal) -> None:
-        _cbc(parent, name, plain(value, currency), currencyID=currency)
-
+    amount = _amount_writer(currency)
     _cbc(root, "CustomizationID", CUSTOMIZATION)
     _cbc(root, "ID", invoice.number)
     _cbc(root, "IssueDate", invoice.issued.isoformat())
@@ -75,6 +73,27 @@ def _document(invoice: EInvoice) -> etree._Element:
         address = _cac(_cac(delivery, "DeliveryLocation"), "Address")
         _cbc(_cac(address, "Country"), "IdentificationCode", invoice.deliver_to_country)
 
+    _payment(root, invoice)
+    for allowance in invoice.allowances:
+        _allowance(_cac(root, "AllowanceCharge"), allowance, amount, "TaxCategory")
+    _tax_total(root, invoice, amount)
+    _monetary_total(root, invoice, amount)
+    for line in invoice.lines:
+        _line(_cac(root, names.line), line, names, currency, amount)
+    return root
+
+
+def _amount_writer(currency: str):
+    """``amount(parent, name, value)``: an amount element in the currency's minor units, with its currency."""
+
+    def amount(parent: etree._Element, name: str, value: Decimal) -> None:
+        _cbc(parent, name, plain(value, currency), currencyID=currency)
+
+    return amount
+
+
+def _payment(root: etree._Element, invoice: EInvoice) -> None:
+    """The payment means (BG-16) and terms."""
     if invoice.payment is not None:
         means = _cac(root, "PaymentMeans")
         _cbc(means, "PaymentMeansCode", invoice.payment.code)
@@ -87,9 +106,9 @@ def _document(invoice: EInvoice) -> etree._Element:
     if invoice.payment_terms:
         _cbc(_cac(root, "PaymentTerms"), "Note", invoice.payment_terms)
 
-    for allowance in invoice.allowances:
-        _allowance(_cac(root, "AllowanceCharge"), allowance, amount, "TaxCategory")
 
+def _tax_total(root: etree._Element, invoice: EInvoice, amount) -> None:
+    """The total VAT and its breakdown (BG-23)."""
     total = _cac(root, "TaxTotal")
     amount(total, "TaxAmount", invoice.tax)
     for group in invoice.breakdown:
@@ -103,6 +122,9 @@ def _document(invoice: EInvoice) -> etree._Element:
             _cbc(category, "TaxExemptionReason", group.exemption_reason)
         _cbc(_cac(category, "TaxScheme"), "ID", VAT)
 
+
+def _monetary_total(root: etree._Element, invoice: EInvoice, amount) -> None:
+    """The document totals (BG-22)."""
     totals = _cac(root, "LegalMonetaryTotal")
     amount(totals, "LineExtensionAmount", invoice.line_total)
     amount(totals, "TaxExclusiveAmount", invoice.tax_exclusive)
@@ -112,18 +134,18 @@ def _document(invoice: EInvoice) -> etree._Element:
     amount(totals, "PrepaidAmount", invoice.prepaid)
     amount(totals, "PayableAmount", invoice.payable)
 
-    for line in invoice.lines:
-        element = _cac(root, names.line)
-        _cbc(element, "ID", line.id)
-        _cbc(element, names.quantity, decimal_text(line.quantity), unitCode=line.unit_code)
-        amount(element, "LineExtensionAmount", line.net)
-        if line.allowance is not None:
-            _allowance(_cac(element, "AllowanceCharge"), line.allowance, amount, None)
-        item = _cac(element, "Item")
-        _cbc(item, "Name", line.name)
-        _tax_category(_cac(item, "ClassifiedTaxCategory"), line.category, line.rate)
-        _cbc(_cac(element, "Price"), "PriceAmount", price_text(line.price, currency), currencyID=currency)
-    return root
+
+def _line(element: etree._Element, line, names, currency: str, amount) -> None:
+    """One invoice or credit note line (BG-25)."""
+    _cbc(element, "ID", line.id)
+    _cbc(element, names.quantity, decimal_text(line.quantity), unitCode=line.unit_code)
+    amount(element, "LineExtensionAmount", line.net)
+    if line.allowance is not None:
+        _allowance(_cac(element, "AllowanceCharge"), line.allowance, amount, None)
+    item = _cac(element, "Item")
+    _cbc(item, "Name", line.name)
+    _tax_category(_cac(item, "ClassifiedTaxCategory"), line.category, line.rate)
+    _cbc(_cac(element, "Price"), "PriceAmount", price_text(line.price, currency), currencyID=currency)
 
 
 def _party(parent: etree._Element, party: Party) -> None:
