@@ -21,6 +21,17 @@ def _lint(root: Path, source: Path) -> subprocess.CompletedProcess:
     )
 
 
+def _lint_broken_copy(tmp_path: Path, module: str, old: str, new: str) -> subprocess.CompletedProcess:
+    """``lint-imports`` on a copy of the package whose ``module`` has ``old`` replaced by ``new``."""
+    shutil.copy2(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copytree(REPO / "src" / "invoicepub", tmp_path / "src" / "invoicepub", ignore=shutil.ignore_patterns("__pycache__", "locale"))
+    path = tmp_path / "src" / "invoicepub" / module
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return _lint(tmp_path, tmp_path / "src")
+
+
 def test_the_contracts_are_kept():
     result = _lint(REPO, REPO / "src")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -29,11 +40,7 @@ def test_the_contracts_are_kept():
 
 def test_an_arrow_back_up_breaks_them(tmp_path):
     # The figures importing a command that writes invoice files, as they once did through estimates.
-    shutil.copy2(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
-    shutil.copytree(REPO / "src" / "invoicepub", tmp_path / "src" / "invoicepub", ignore=shutil.ignore_patterns("__pycache__", "locale"))
-    figures = tmp_path / "src" / "invoicepub" / "figures.py"
-    figures.write_text(figures.read_text(encoding="utf-8").replace("from .model import", "from . import new_invoice  # noqa\nfrom .model import", 1), encoding="utf-8")
-    result = _lint(tmp_path, tmp_path / "src")
+    result = _lint_broken_copy(tmp_path, "figures.py", "from .model import", "from . import new_invoice  # noqa\nfrom .model import")
     assert result.returncode == 1
     assert "nothing that writes files BROKEN" in " ".join(result.stdout.split())
     assert "invoicepub.figures -> invoicepub.new_invoice" in result.stdout
@@ -41,11 +48,7 @@ def test_an_arrow_back_up_breaks_them(tmp_path):
 
 def test_a_layer_reaching_up_breaks_the_layers(tmp_path):
     # The site (the published site as data) naming a view's function: a layer reaching up.
-    shutil.copy2(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
-    shutil.copytree(REPO / "src" / "invoicepub", tmp_path / "src" / "invoicepub", ignore=shutil.ignore_patterns("__pycache__", "locale"))
-    site = tmp_path / "src" / "invoicepub" / "site.py"
-    site.write_text(site.read_text(encoding="utf-8").replace("from . import links, seal", "from . import links, seal, views  # noqa", 1), encoding="utf-8")
-    result = _lint(tmp_path, tmp_path / "src")
+    result = _lint_broken_copy(tmp_path, "site.py", "from . import links, seal", "from . import links, seal, views  # noqa")
     assert result.returncode == 1
     assert "The layers run one way" in result.stdout and "3 kept, 1 broken" in result.stdout
     assert "invoicepub.site is not allowed to import invoicepub.views" in result.stdout

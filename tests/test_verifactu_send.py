@@ -50,6 +50,16 @@ def send(root: Path, aeat, p12: bytes | None = None, password: str = aeat_server
     )
 
 
+def failed_keeping_the_records(site: Path, aeat, mode: str, *messages: str) -> None:
+    """With the stand-in in ``mode``, ``send`` exits 1 saying each message, no traceback, records.jsonl unchanged."""
+    aeat.service.mode = mode
+    before = (site / RECORDS).read_bytes()
+    result = send(site, aeat)
+    assert result.returncode == 1 and all(message in result.stderr for message in messages), result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert (site / RECORDS).read_bytes() == before
+
+
 def test_accepted_records_store_the_answer_and_are_not_sent_again(site, aeat):
     result = send(site, aeat)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -112,11 +122,7 @@ def test_a_refused_record_is_printed_with_the_aeat_code_and_exits_1_until_correc
 
 
 def test_an_answer_that_names_no_record_leaves_them_pending(site, aeat):
-    aeat.service.mode = "silent"
-    before = (site / RECORDS).read_bytes()
-    result = send(site, aeat)
-    assert result.returncode == 1 and "names no line for 8 record(s)" in result.stderr and "stay pending" in result.stderr
-    assert (site / RECORDS).read_bytes() == before
+    failed_keeping_the_records(site, aeat, "silent", "names no line for 8 record(s)", "stay pending")
 
 
 def test_a_cancellation_whose_answer_was_lost_is_sent_again_and_counts(site, aeat):
@@ -133,12 +139,8 @@ def test_a_cancellation_whose_answer_was_lost_is_sent_again_and_counts(site, aea
 
 
 def test_a_dropped_connection_loses_nothing_and_the_next_run_sends_nothing_twice(site, aeat):
-    before = (site / RECORDS).read_bytes()
-    aeat.service.mode = "drop"  # the AEAT takes the records in, and the answer is lost
-    result = send(site, aeat)
-    assert result.returncode == 1 and "stay pending and go in the next run" in result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    assert (site / RECORDS).read_bytes() == before  # nothing half-written
+    # The AEAT takes the records in, and the answer is lost: nothing is half-written.
+    failed_keeping_the_records(site, aeat, "drop", "stay pending and go in the next run")
     aeat.service.mode = "accept"
     result = send(site, aeat)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -151,11 +153,7 @@ def test_a_dropped_connection_loses_nothing_and_the_next_run_sends_nothing_twice
 
 
 def test_a_soap_fault_keeps_every_record_pending(site, aeat):
-    aeat.service.mode = "fault"
-    before = (site / RECORDS).read_bytes()
-    result = send(site, aeat)
-    assert result.returncode == 1 and "the AEAT refused the whole request" in result.stderr and "4104" in result.stderr
-    assert (site / RECORDS).read_bytes() == before
+    failed_keeping_the_records(site, aeat, "fault", "the AEAT refused the whole request", "4104")
 
 
 def test_late_records_are_sent_as_an_incident(site, aeat):
