@@ -6,6 +6,7 @@ results to MkDocs at the right events and nothing else.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import logging
@@ -22,7 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url, normalize_url
 
-from invoicepub import bank_history, calendar, einvoice, i18n, paper, seal
+from invoicepub import bank_history, calendar, einvoice, i18n, paper, redraw, seal, source
 from invoicepub.load import INVOICES_DIR
 from invoicepub.pdf import PdfCache, Theme
 from invoicepub.problems import InvoiceError
@@ -65,6 +66,14 @@ EVENT_CACHE_FILE = ".cache/invoices/calendar.json"
 # XML as well (all the files of SPEC §9), the benchmark's "without files".
 NO_PDF_VARIABLE = "INVOICES_NO_PDF"
 NO_FILES_VARIABLE = "INVOICES_NO_FILES"
+_pdfs_offered = False  # this build draws PDFs and links its pages to them
+# Under `mkdocs serve`: the site the last build drew and what its pages read besides (the
+# frame); the private folders this build moves back from the last one instead of drawing them
+# again (redraw.py: those of the clients none of whose inputs changed), held aside meanwhile.
+_drawn: tuple[Site, str] | None = None
+_frame = ""
+_held: redraw.HeldFolders | None = None
+_keeping: frozenset[str] = frozenset()
 
 
 def _without_pdfs() -> bool:
@@ -82,6 +91,8 @@ def _sealed() -> bool:
 def on_startup(*, command: str, dirty: bool) -> None:
     global _serving
     _serving = command == "serve"
+    if _serving:  # each save rebuilds the site: read again only the files that changed, draw again only what they change
+        source.remember_files()
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -129,7 +140,41 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _event_cache = calendar.EventCache(root / EVENT_CACHE_FILE)
     if _sealed_files is None:
         _sealed_files, _sealed_pages = seal.SealedFiles(root / SEALED_CACHE_DIR), seal.SealedFiles(root / SEALED_PAGES_CACHE_DIR)
+    _choose_kept_folders(config)
     return config
+
+
+def _choose_kept_folders(config: MkDocsConfig) -> None:
+    # Under `mkdocs serve`: the private folders whose pages read what the last build's read,
+    # moved aside before MkDocs empties the site's folder.
+    global _frame, _keeping, _held
+    _keeping = frozenset()
+    if not _serving:
+        return
+    _frame = _frame_of(config)
+    if _drawn is None or _drawn[1] != _frame or _problems:
+        return
+    if _held is None:  # beside the site's folder: on its file system, so that a folder moves in one rename
+        _held = redraw.HeldFolders(Path(config.site_dir).with_name(Path(config.site_dir).name + ".held"))
+        atexit.register(_held.discard)
+    _keeping = redraw.unchanged_folders(_drawn[0], _site)
+    try:
+        _held.hold(Path(config.site_dir), {page.folder.split("/", 1)[0] for page in _pages_of(_drawn[0])})
+    except OSError as error:  # the pages are drawn again instead
+        log.debug(f"cannot keep the last build's private folders: {error}")
+        _keeping = frozenset()
+
+
+def _frame_of(config: MkDocsConfig) -> str:
+    # What every private page reads besides the site: the configuration, the theme's overrides,
+    # the public pages (the navigation), this hook and the build's switches.
+    digest = hashlib.sha256(Path(config.config_file_path).read_bytes())
+    digest.update(repr((config.site_url, os.environ.get(NO_PDF_VARIABLE), os.environ.get(NO_FILES_VARIABLE))).encode())
+    for folder in (config.docs_dir, config.theme.custom_dir, Path(__file__).parent):
+        for path in sorted(Path(folder).rglob("*")) if folder else ():
+            status = path.stat()
+            digest.update(f"{path}\0{status.st_mtime_ns}\0{status.st_size}\0".encode())
+    return digest.hexdigest()
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
@@ -141,17 +186,40 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         script = files.get_file_from_path(SEALED_SCRIPT)
         if script is not None:
             files.remove(script)
-    for entry in (*_site.published, *_site.clients, *(page for client in _site.clients for page in client.statements)):
-        files.append(File.generated(config, entry.uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+    for entry in _pages_of(_site):
         _pages[entry.uri] = entry
+        if entry.folder not in _keeping:  # serve: a kept folder is placed as the last build left it
+            files.append(File.generated(config, entry.uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
     # Due dates as calendar files, beside their private pages.
-    for path, content in calendar.calendar_files(_site, site_url=config.site_url, cache=_event_cache):
-        files.append(_beside_page(config, path, content))
+    beside = calendar.calendar_files(_site, site_url=config.site_url, cache=_event_cache)
     # E-invoices (UBL XML), beside the pages of the invoices that can have one.
     if not _without_files():
-        for path, content in einvoice.einvoice_files(_site):
+        beside += einvoice.einvoice_files(_site)
+    for path, content in beside:
+        if path.rpartition("/")[0] not in _keeping:
             files.append(_beside_page(config, path, content))
     return files
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    # Kept in memory for the life of `mkdocs serve`; jinja names each one by its template's text.
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_compiled = _CompiledTemplates()
+
+
+def _pages_of(site: Site) -> tuple[InvoiceEntry | ClientEntry | StatementEntry, ...]:
+    return (*site.published, *site.clients, *(page for client in site.clients for page in client.statements))
 
 
 def _beside_page(config: MkDocsConfig, path: str, content: bytes) -> File:
@@ -186,6 +254,8 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
     # Text stays text (SPEC §3): every template, ours and Material's, escapes what it shows.
     # No template is compiled before this event, so each one is compiled with escaping on.
     env.autoescape = True
+    if _serving:  # every build makes a new environment: compile each template once, again only when its text changes
+        env.bytecode_cache = _compiled
     # An override that changes a theme partial for private pages only includes the theme's
     # own partial for every other page as "theme/<name>".
     custom_dir = Path(config.theme.custom_dir).resolve() if config.theme.custom_dir else None
@@ -209,9 +279,11 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
         _sealed_script_integrity = seal.integrity(Path(script.abs_src_path).read_bytes())
     # PDFs (SPEC §9), named by their inputs; those not cached are drawn in worker processes
     # from the page templates while the pages are built.
+    global _pdfs_offered
     _pdf_files.clear()
-    if _site is not None and custom_dir is not None and not _without_pdfs():
-        _pdf_files.extend(paper.pdf_jobs(_site, _qr_cache, Theme.of(custom_dir)))
+    _pdfs_offered = _site is not None and custom_dir is not None and not _without_pdfs()
+    if _pdfs_offered:
+        _pdf_files.extend(paper.pdf_jobs(_site, _qr_cache, Theme.of(custom_dir), skip=_keeping))
         _pdf_cache.prepare(job for _, job in _pdf_files)
     return env
 
@@ -230,7 +302,7 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> 
     if isinstance(entry, InvoiceEntry):
         view = invoice_page(_site, entry, _qr_cache)
         # A build without PDFs (INVOICES_NO_PDF) offers none, one without files no XML either.
-        if not _pdf_files:
+        if not _pdfs_offered:
             view = replace(view, pdf_path="")
         if _without_files():
             view = replace(view, einvoice_path="", no_einvoice_reason="")
@@ -239,7 +311,7 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav) -> 
         context["client"] = client_page(_site, entry)
     elif isinstance(entry, StatementEntry):
         view = statement_page(_site, entry)
-        context["statement"] = view if _pdf_files else replace(view, pdf_path="")
+        context["statement"] = view if _pdfs_offered else replace(view, pdf_path="")
     return context
 
 
@@ -291,12 +363,14 @@ def _markup_titles(links) -> None:
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
+    # Serve: the pages and files placed from the last build asked for nothing; what they were made of stays cached.
+    pruning = not _problems and not _keeping
     # Stop the QR workers; drop drawings no page shows any more (paid invoices, old balances).
     if _qr_cache is not None:
         _qr_cache.close()
-        if not _problems:
+        if pruning:
             _qr_cache.prune()
-    if _sealed_pages is not None and not _problems:
+    if _sealed_pages is not None and pruning:
         _sealed_pages.prune()  # the sealed pages of this build only
     # Each PDF beside its page, as the last step: the pages were built while the workers drew.
     if _pdf_cache is not None:
@@ -309,10 +383,21 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         finally:
             _pdf_cache.close()
         # A build without PDFs (INVOICES_NO_PDF) used none: it must not empty the cache of the next one.
-        if _pdf_files and not _problems:
+        if _pdf_files and pruning:
             _pdf_cache.prune()
             if _sealed():
                 _sealed_files.prune()
+    if _serving:
+        _keep_folders(Path(config.site_dir))
+
+
+def _keep_folders(site_dir: Path) -> None:
+    # Serve: the folders not drawn again back as the last build left them; this build's site is the one drawn.
+    global _drawn
+    if _held is not None:
+        _held.restore(site_dir, _keeping)
+    # A page that shows problems is no page to keep: the next build draws every page again.
+    _drawn = (_site, _frame) if _site is not None and not _problems else None
 
 
 def _place_sealed_pdfs(site_dir: Path) -> None:
@@ -334,6 +419,8 @@ def _place(cache, job, target: Path) -> None:
 
 
 def on_build_error(*, error: Exception) -> None:
+    global _drawn
+    _drawn = None  # serve: the next build draws every page again
     # A failed build skips on_post_build: stop the QR and PDF workers here, or they outlive the build.
     if _qr_cache is not None:
         _qr_cache.cancel()

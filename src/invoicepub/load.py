@@ -11,6 +11,7 @@ Layout (relative to the site root)::
 from __future__ import annotations
 
 import datetime
+import os
 import unicodedata
 from decimal import localcontext
 from pathlib import Path
@@ -24,14 +25,19 @@ from .load_recurring import RECURRING_DIR, check_period, read_series
 from .load_verifactu import RECTIFICATIONS, check_client, check_document, read_verifactu
 from .model import CREDIT_NOTE, ESTIMATE, INVOICE, KINDS, PRIVACY_MODES, Business, Client, Defaults, Invoice, Ledger, LineItem, Payment, ScheduleEntry, Support
 from .money import PRECISION, fits_minor_units, is_currency, minor_units
-from .problems import Problems, Source
-from .source import YamlList, YamlMap, read_yaml
+from .problems import Problem, Problems, Source
+from .source import YamlList, YamlMap, read_yaml, remembering
 
 INVOICES_DIR = "invoices"
 BUSINESS_FILE = "business.yml"
 CLIENTS_DIR = "clients"
 YAML_SUFFIXES = (".yml", ".yaml")
 
+# Under ``source.remember_files()`` (mkdocs serve): each document file as last read, by its path,
+# reused while its YAML is the same value (its text did not change) and it is read against the
+# same business, clients and day; with what reading it reported, reported again each time.
+_read_before: dict[str, tuple[Any, Invoice | None, tuple[Problem, ...], dict[str, list[Source]], list[tuple[Invoice, Source]]]] = {}
+_read_against: tuple | None = None
 _nested = Field(lambda value, raw: value)  # checked afterwards with its own fields
 _list = Field(lambda value, raw: value)
 
@@ -164,7 +170,7 @@ def read_ledger(root: Path, problems: Problems, today: datetime.date) -> Ledger 
     clients: dict[str, Client] = {}
     client_files: dict[str, list[Path]] = {}
     for path in files:
-        if clients_dir not in path.parents:
+        if not _under(path, clients_dir):
             continue
         client_id = unicodedata.normalize("NFC", path.stem)
         client_files.setdefault(client_id, []).append(path)
@@ -176,13 +182,14 @@ def read_ledger(root: Path, problems: Problems, today: datetime.date) -> Ledger 
     series = [
         read_series(path, _relative(path, root), root, business, clients, ITEM_FIELDS, problems)
         for path in files
-        if recurring_dir in path.parents
+        if _under(path, recurring_dir)
     ]
     invoices = []
     numbers: dict[str, list[Source]] = {}
     references: list[tuple[Invoice, Source]] = []
+    _forget_readings_unless_against(business, clients, today)
     for path in files:
-        if path == business_path or clients_dir in path.parents or recurring_dir in path.parents:
+        if path == business_path or _under(path, clients_dir) or _under(path, recurring_dir):
             continue
         invoice = _read_invoice(path, root, business, clients, numbers, today, problems, references)
         if invoice is not None:
@@ -211,6 +218,11 @@ def _yaml_files(root: Path, folder: Path, problems: Problems) -> list[Path]:
         elif path.suffix in YAML_SUFFIXES and path.is_file():
             found.append(path)
     return found
+
+
+def _under(path: Path, folder: Path) -> bool:
+    """Whether ``path`` lies in ``folder`` or below it (both as found under the same root: no resolving)."""
+    return str(path).startswith(str(folder) + os.sep)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -281,6 +293,13 @@ def _logo_exists(logo: str, root: Path, at: Source, problems: Problems) -> bool:
     return False
 
 
+def _forget_readings_unless_against(business: Business | None, clients: dict[str, Client], today: datetime.date) -> None:
+    global _read_against
+    if remembering() and _read_against != (business, clients, today):
+        _read_before.clear()
+        _read_against = (business, clients, today)
+
+
 def _read_invoice(
     path: Path,
     root: Path,
@@ -295,6 +314,25 @@ def _read_invoice(
     data = read_yaml(path, root, problems)
     if data is None:
         return None  # not readable: the problem is already reported
+    if not remembering():
+        return _document_from(data, rel, business, clients, numbers, today, problems, references)
+    before = _read_before.get(rel)
+    if before is None or before[0] is not data:
+        found, found_numbers, found_references = Problems(), {}, []
+        invoice = _document_from(data, rel, business, clients, found_numbers, today, found, found_references)
+        before = _read_before[rel] = (data, invoice, tuple(found), found_numbers, found_references)
+    _, invoice, found, found_numbers, found_references = before
+    for problem in found:
+        problems.add(problem.source, problem.message)
+    for number, sources in found_numbers.items():
+        numbers.setdefault(number, []).extend(sources)
+    references.extend(found_references)
+    return invoice
+
+
+def _document_from(data: Any, rel: str, business: Business | None, clients: dict[str, Client], numbers: dict[str, list[Source]],
+                   today: datetime.date, problems: Problems, references: list[tuple[Invoice, Source]]) -> Invoice | None:  # fmt: skip
+    """One document file's value read as an invoice, an estimate or a credit note, or None when it has problems."""
     document_kind = _kind_of(data)
     values = read_fields(data, _fields_of(document_kind), rel, 1, _WHAT[document_kind], problems)
     if values is None:

@@ -23,13 +23,13 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Container
 
 from . import einvoice
 from .cache import code_fingerprint
 from .einvoice.cii import cii_invoice
 from .figures import compute
 from .payments.ways import ways_to_pay
-from .model import CREDIT_NOTE, INVOICE
 from .pdf import DOCUMENT_FILE, STATEMENT_FILE, PdfRequest, Theme, drawing_fingerprint
 from .qr import QrCache
 from .site import InvoiceEntry, Site, StatementEntry
@@ -84,12 +84,20 @@ class PdfJob:
         return pdf_request(self.site, self.entry, self.qr_cache, self.theme)
 
 
-def pdf_jobs(site: Site, qr_cache: QrCache, theme: Theme) -> list[tuple[str, PdfJob | PdfRequest]]:
-    """The PDF of every published document and of every year's statement, as (path from the site root, job)."""
+def pdf_jobs(site: Site, qr_cache: QrCache, theme: Theme, skip: Container[str] = frozenset()) -> list[tuple[str, PdfJob | PdfRequest]]:
+    """The PDF of every published document and of every year's statement, as (path from the site root, job),
+    but for those in the private folders ``skip`` (a rebuild that keeps them, ``redraw``)."""
     jobs: list[tuple[str, PdfJob | PdfRequest]] = [
-        (f"{entry.folder}/{DOCUMENT_FILE}", PdfJob(site, entry, _linked(site, entry), qr_cache, theme)) for entry in site.published
+        (f"{entry.folder}/{DOCUMENT_FILE}", PdfJob(site, entry, site.linked(entry), qr_cache, theme))
+        for entry in site.published
+        if entry.folder not in skip
     ]
-    jobs += [(f"{page.folder}/{STATEMENT_FILE}", statement_request(site, page, theme)) for client in site.clients for page in client.statements]
+    jobs += [
+        (f"{page.folder}/{STATEMENT_FILE}", statement_request(site, page, theme))
+        for client in site.clients
+        for page in client.statements
+        if page.folder not in skip
+    ]
     return jobs
 
 
@@ -105,19 +113,6 @@ def statement_request(site: Site, page: StatementEntry, theme: Theme) -> PdfRequ
         issued=datetime.date.fromisoformat(view.runs_to_iso),
         context=(("code", _code_fingerprint()), ("libraries", _libraries())),
     )
-
-
-def _linked(site: Site, entry: InvoiceEntry) -> tuple[InvoiceEntry, ...]:
-    """The documents whose numbers, dates, paths or amounts the page of ``entry`` shows
-    (``views._kind_fields``): an invoice's estimate and credit notes, a credit note's invoice."""
-    document = entry.invoice
-    if document.kind == INVOICE:
-        estimate = site.entry(document.estimate) if document.estimate else None
-        return ((estimate,) if estimate is not None else ()) + site.credit_notes_of(document.number)
-    if document.kind == CREDIT_NOTE:
-        corrected = site.entry(document.corrects)
-        return (corrected,) if corrected is not None else ()
-    return ()
 
 
 def _inputs_key(site: Site, entry: InvoiceEntry, linked: tuple[InvoiceEntry, ...], theme: Theme) -> str:

@@ -21,10 +21,16 @@ from .model import CREDIT_NOTE, ESTIMATE, INVOICE, SEALED, Client, Invoice, Ledg
 from .payments.ways import WaysToPay, ways_to_pay
 from .problems import Problems
 from .schedule import ScheduleError
+from .source import remembering
 from .verifactu import registry as verifactu
 from .verifactu.store import read_records
 
 TODAY_VARIABLE = "INVOICES_TODAY"
+# Under ``source.remember_files()`` (mkdocs serve): each invoice's figures and ways to pay, by
+# its number, reused while the invoice is the same record (its file did not change), its client
+# and credits are equal and so are the business and the day they were computed for.
+_figured: dict[str, tuple[Invoice, Client, tuple[Credit, ...], InvoiceFigures, WaysToPay | None]] = {}
+_figured_for: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,18 @@ class Site:
         """The published credit notes that correct invoice ``number``, oldest first."""
         return self._credit_notes.get(number, ())
 
+    def linked(self, entry: InvoiceEntry) -> tuple[InvoiceEntry, ...]:
+        """The documents whose numbers, dates, paths or amounts the page of ``entry`` shows
+        (``views._kind_fields``): an invoice's estimate and credit notes, a credit note's invoice."""
+        document = entry.invoice
+        if document.kind == INVOICE:
+            estimate = self.entry(document.estimate) if document.estimate else None
+            return ((estimate,) if estimate is not None else ()) + self.credit_notes_of(document.number)
+        if document.kind == CREDIT_NOTE:
+            corrected = self.entry(document.corrects)
+            return (corrected,) if corrected is not None else ()
+        return ()
+
 
 def today_from(environ: Mapping[str, str]) -> datetime.date:
     """``INVOICES_TODAY`` (YYYY-MM-DD) when set, else today's UTC date."""
@@ -233,23 +251,47 @@ def _invoice_entries(ledger: Ledger, key: str, today: datetime.date, directory_u
     entries = []
     problems = Problems()
     credits = _credits(ledger, today)
+    _forget_figures_unless_for(ledger.business, today)
     for invoice in ledger.invoices:
         client = ledger.clients[invoice.client_id]
         token = links.invoice_token(key, client.id, client.link_version, invoice.number)
-        try:
-            figures = compute(invoice, today, credits.get(invoice.number, ()))
-        except ScheduleError as error:  # instalments that do not add up to the amount due
-            problems.add(invoice.schedule_source or invoice.source, str(error))
+        found = _figures_and_ways(ledger, invoice, client, credits.get(invoice.number, ()), today, problems)
+        if found is None:
             continue
-        try:
-            ways = ways_to_pay(ledger.business, client, invoice, figures)
-        except ValueError as error:  # a rail that cannot carry this invoice
-            problems.add(invoice.source, f"cannot offer payment for invoice {invoice.number}: {error}")
-            ways = None
+        figures, ways = found
         path, uri = links.page_path(links.INVOICE_PREFIX, token, directory_urls), links.source_uri(links.INVOICE_PREFIX, token)
         entries.append(InvoiceEntry(invoice=invoice, client=client, figures=figures, ways=ways, path=path, uri=uri))
     problems.raise_if_any()
     return entries
+
+
+def _forget_figures_unless_for(business, today: datetime.date) -> None:
+    global _figured_for
+    if remembering() and _figured_for != (business, today):
+        _figured.clear()
+        _figured_for = (business, today)
+
+
+def _figures_and_ways(
+    ledger: Ledger, invoice: Invoice, client: Client, credits: tuple[Credit, ...], today: datetime.date, problems: Problems
+) -> tuple[InvoiceFigures, WaysToPay | None] | None:
+    """The figures of ``invoice`` and its ways to pay; None, with the problem added, when its instalments do not add up."""
+    before = _figured.get(invoice.number)
+    if before is not None and before[0] is invoice and before[1] == client and before[2] == credits:
+        return before[3], before[4]
+    try:
+        figures = compute(invoice, today, credits)
+    except ScheduleError as error:  # instalments that do not add up to the amount due
+        problems.add(invoice.schedule_source or invoice.source, str(error))
+        return None
+    try:
+        ways = ways_to_pay(ledger.business, client, invoice, figures)
+    except ValueError as error:  # a rail that cannot carry this invoice
+        problems.add(invoice.source, f"cannot offer payment for invoice {invoice.number}: {error}")
+        return figures, None
+    if remembering():
+        _figured[invoice.number] = (invoice, client, credits, figures, ways)
+    return figures, ways
 
 
 def _client_entry(client: Client, published: list[InvoiceEntry], key: str, directory_urls: bool) -> ClientEntry:

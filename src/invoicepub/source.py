@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from .problems import Problems, Source
+from .problems import Problem, Problems, Source
 
 # How many values one file may expand to; a real invoice has a few hundred.
 MAX_VALUES = 100_000
@@ -30,6 +30,17 @@ _PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 _timestamps = SafeConstructor()
 # libyaml's composer is an order of magnitude faster and gives the same nodes and marks.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Once ``remember_files()`` is called (``mkdocs serve``, which loads every file again on each
+# save): each file's value and problems by its path, with the text they were read from.
+_remembered: dict[str, tuple[str, Any, tuple[Problem, ...]]] | None = None
+
+
+def remember_files() -> None:
+    """From now on, read a file again only when its text changed: its value is kept, never changed
+    by the readers, and its problems are reported again each time."""
+    global _remembered
+    if _remembered is None:
+        _remembered = {}
 
 
 class YamlMap(dict):
@@ -147,6 +158,11 @@ class _Converter:
         return text
 
 
+def remembering() -> bool:
+    """Whether ``remember_files()`` was called: the readers may keep what they made of a file's value too."""
+    return _remembered is not None
+
+
 def read_yaml(path: Path, root: Path, problems: Problems) -> Any:
     """Read one YAML file; return its value, or None when it could not be read or is empty.
 
@@ -162,6 +178,18 @@ def read_yaml(path: Path, root: Path, problems: Problems) -> Any:
     except OSError as error:
         problems.add(Source(relative, 1), f"cannot read the file: {error.strerror}")
         return None
+    if _remembered is None:
+        return _parse(text, relative, problems)
+    remembered = _remembered.get(relative)
+    if remembered is None or remembered[0] != text:
+        found = Problems()
+        remembered = _remembered[relative] = (text, _parse(text, relative, found), tuple(found))
+    for problem in remembered[2]:
+        problems.add(problem.source, problem.message)
+    return remembered[1]
+
+
+def _parse(text: str, relative: str, problems: Problems) -> Any:
     try:
         too_deep = _nesting_over_limit(text)
         if too_deep is not None:
