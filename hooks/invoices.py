@@ -159,7 +159,7 @@ def _choose_kept_folders(config: MkDocsConfig) -> None:
         atexit.register(_held.discard)
     _keeping = redraw.unchanged_folders(_drawn[0], _site)
     try:
-        _held.hold(Path(config.site_dir), {page.folder.split("/", 1)[0] for page in _pages_of(_drawn[0])})
+        _held.hold(Path(config.site_dir), {page.folder.split("/", 1)[0] for client in _drawn[0].clients for page in client.pages})
     except OSError as error:  # the pages are drawn again instead
         log.debug(f"cannot keep the last build's private folders: {error}")
         _keeping = frozenset()

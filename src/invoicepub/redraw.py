@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Iterable
 
-from .site import ClientEntry, InvoiceEntry, Site
+from .site import InvoiceEntry, Site
 
 
 def unchanged_folders(before: Site | None, after: Site) -> frozenset[str]:
@@ -30,7 +30,7 @@ def unchanged_folders(before: Site | None, after: Site) -> frozenset[str]:
     folders: set[str] = set()
     for client, inputs in _inputs_by_client(after).items():
         if earlier.get(client) == inputs:
-            folders.update(_folders(inputs[0]))
+            folders.update(page.folder for page in inputs[0].pages)
     return frozenset(folders)
 
 
@@ -51,13 +51,9 @@ def _inputs_by_client(site: Site) -> dict[str, tuple]:
     inputs = {}
     for client in site.clients:
         own = tuple(documents.get(client.client.id, ()))
-        keys = tuple(site.page_keys.get(folder) for folder in _folders(client))
+        keys = tuple(site.page_keys.get(page.folder) for page in client.pages)
         inputs[client.client.id] = (client, own, tuple(linked.get(client.client.id, ())), keys)
     return inputs
-
-
-def _folders(client: ClientEntry) -> list[str]:
-    return [page.folder for page in (client, *client.statements, *client.invoices, *client.estimates, *client.credit_notes)]
 
 
 class HeldFolders:

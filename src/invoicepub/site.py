@@ -75,6 +75,11 @@ class ClientEntry(PrivatePage):
     statements: tuple[StatementEntry, ...] = ()  # one per year the account moved in, oldest first
     account: tuple[Statement, ...] = ()  # the whole statement of account per currency (statement.py)
 
+    @property
+    def pages(self) -> tuple[PrivatePage, ...]:
+        """Every private page of this client: its own, its years' and its published documents'."""
+        return (self, *self.statements, *self.invoices, *self.estimates, *self.credit_notes)
+
 
 @dataclass(frozen=True)
 class Site:
