@@ -184,7 +184,7 @@ class Site:
 
     def linked(self, entry: InvoiceEntry) -> tuple[InvoiceEntry, ...]:
         """The documents whose numbers, dates, paths or amounts the page of ``entry`` shows
-        (``views._kind_fields``): an invoice's estimate and credit notes, a credit note's invoice."""
+        (``views.invoice._kind_fields``): an invoice's estimate and credit notes, a credit note's invoice."""
         document = entry.invoice
         if document.kind == INVOICE:
             estimate = self.entry(document.estimate) if document.estimate else None

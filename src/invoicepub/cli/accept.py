@@ -1,0 +1,51 @@
+"""``invoices accept``: mark an estimate accepted and write the invoice that follows from it."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+from pathlib import Path
+
+
+from ..load import load_ledger
+from ..accept_estimate import plan_acceptance
+from ..problems import InvoiceError
+
+from . import common
+from .common import CommandError
+
+
+def add_parser(commands) -> None:
+    accept = commands.add_parser("accept", help="accept an estimate and write its invoice", description="Mark an estimate accepted in its file (keeping its comments) and write the invoice that follows from it.")
+    accept.add_argument("number", metavar="NUMBER", help="the estimate's number")
+    accept.add_argument("--date", help="the day it was accepted and the invoice is issued, YYYY-MM-DD (default: today)")
+    accept.set_defaults(run=run)
+
+
+def run(root: Path, args: argparse.Namespace) -> int:
+    today = common.today()
+    ledger = load_ledger(root, today)
+    try:
+        day = datetime.date.fromisoformat(args.date) if args.date else today
+    except ValueError:
+        raise CommandError(f"--date {args.date!r} is not a date as YYYY-MM-DD") from None
+    if day > today:
+        raise CommandError(f"--date {day.isoformat()} is after today ({today.isoformat()})")
+    try:
+        planned = plan_acceptance(root, ledger, args.number, day, today)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    original = planned.estimate_path.read_text(encoding="utf-8")
+    planned.invoice_path.parent.mkdir(parents=True, exist_ok=True)
+    with planned.invoice_path.open("x", encoding="utf-8") as stream:
+        stream.write(planned.invoice_text)
+    common.write_atomically(planned.estimate_path, planned.estimate_text)
+    try:
+        common.load(root)  # both files must still make a valid site, or neither is kept
+    except (InvoiceError, CommandError):
+        common.write_atomically(planned.estimate_path, original)
+        planned.invoice_path.unlink()
+        raise
+    print(f"accepted estimate {args.number}; wrote invoice {planned.invoice_number}: {planned.invoice_path.relative_to(root).as_posix()}")
+    return 0
+

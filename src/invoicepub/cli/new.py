@@ -1,0 +1,41 @@
+"""``invoices new``: write the next invoice file of a client, as a draft."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+from ..fields import identifier
+from ..load import load_ledger
+from ..new_invoice import plan_new_invoice
+
+from . import common
+from .common import CommandError
+
+
+def add_parser(commands) -> None:
+    new = commands.add_parser("new", help="start the next invoice for a client", description="Write the next invoice file for CLIENT (as a draft) and print its path.")
+    new.add_argument("client", metavar="CLIENT", help="the client's id: its file name in invoices/clients/ without .yml")
+    new.add_argument("--number", help="use this invoice number instead of the next one in sequence")
+    new.set_defaults(run=run)
+
+
+def run(root: Path, args: argparse.Namespace) -> int:
+    today = common.today()
+    ledger = load_ledger(root, today)
+    try:
+        # The same rule as a number written in a file: one line, compared in NFC.
+        number = identifier(args.number, None) if args.number is not None else None
+    except ValueError as error:
+        raise CommandError(f"--number: {error}") from None
+    try:
+        planned = plan_new_invoice(root, ledger, args.client, today, number)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    planned.path.parent.mkdir(parents=True, exist_ok=True)
+    with planned.path.open("x", encoding="utf-8") as stream:
+        stream.write(planned.text)
+    print(planned.path.relative_to(root).as_posix())
+    return 0
+

@@ -1,0 +1,57 @@
+"""``invoices recur``: write the recurring invoices whose period has come."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+from pathlib import Path
+
+
+from ..problems import InvoiceError
+from ..recurring import plan_recurring
+
+from . import common
+from .common import CommandError
+
+
+def add_parser(commands) -> None:
+    recur = commands.add_parser(
+        "recur",
+        help="write the recurring invoices whose period has come",
+        description="Write one invoice file for every period of every series in invoices/recurring/ whose issue date "
+        "has come and that has no invoice yet, and print the new paths. Run twice, it writes nothing new.",
+    )
+    recur.add_argument("--until", help="write the periods issued up to this date, YYYY-MM-DD (default: today)")
+    recur.set_defaults(run=run)
+
+
+def run(root: Path, args: argparse.Namespace) -> int:
+    today = common.today()
+    try:
+        until = datetime.date.fromisoformat(args.until) if args.until else today
+    except ValueError:
+        raise CommandError(f"--until {args.until!r} is not a date as YYYY-MM-DD") from None
+    site = common.load(root)  # every file checked first: nothing is written beside an invalid invoice
+    try:
+        planned = plan_recurring(root, site.ledger, until)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    if not planned:
+        print(f"no recurring invoices to write up to {until.isoformat()}")
+        return 0
+    written: list[Path] = []
+    try:
+        for new in planned:
+            new.path.parent.mkdir(parents=True, exist_ok=True)
+            with new.path.open("x", encoding="utf-8") as stream:
+                stream.write(new.text)
+            written.append(new.path)
+        common.load(root)  # what was written must read back as valid invoices
+    except (InvoiceError, OSError):
+        for path in written:
+            path.unlink()
+        raise
+    for new in planned:
+        print(new.path.relative_to(root).as_posix())
+    return 0
+
