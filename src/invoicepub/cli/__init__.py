@@ -1,5 +1,6 @@
-"""The ``invoices`` command, one module per command as ``mkdocs/commands/`` has them: each adds
-its parser (``add_parser``) and runs it (``run``); ``common`` holds what they share.
+"""The ``invoices`` command, one module per command as ``mkdocs/commands/`` has them: each module
+is named after its command and says what it does (``HELP``, ``DESCRIPTION``), adds its options
+(``arguments``) and runs (``run``); ``common`` holds what they share.
 
 The commands that write the user's files keep their logic in the core's own modules
 (``new_invoice``, ``record_payment``, ``accept_estimate``, ``recurring``, ``reminders``,
@@ -48,5 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", default=".", help="the site's root folder, holding mkdocs.yml (default: .)")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS:
-        command.add_parser(commands)
+        name = command.__name__.rpartition(".")[2]
+        subparser = commands.add_parser(name, help=command.HELP, description=command.DESCRIPTION)
+        if hasattr(command, "run"):
+            subparser.set_defaults(run=command.run)
+        if hasattr(command, "arguments"):
+            command.arguments(subparser)
     return parser

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime
 from pathlib import Path
 
 
@@ -15,20 +14,19 @@ from . import common
 from .common import CommandError
 
 
-def add_parser(commands) -> None:
-    accept = commands.add_parser("accept", help="accept an estimate and write its invoice", description="Mark an estimate accepted in its file (keeping its comments) and write the invoice that follows from it.")
-    accept.add_argument("number", metavar="NUMBER", help="the estimate's number")
-    accept.add_argument("--date", help="the day it was accepted and the invoice is issued, YYYY-MM-DD (default: today)")
-    accept.set_defaults(run=run)
+HELP = "accept an estimate and write its invoice"
+DESCRIPTION = "Mark an estimate accepted in its file (keeping its comments) and write the invoice that follows from it."
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("number", metavar="NUMBER", help="the estimate's number")
+    parser.add_argument("--date", help="the day it was accepted and the invoice is issued, YYYY-MM-DD (default: today)")
 
 
 def run(root: Path, args: argparse.Namespace) -> int:
     today = common.today()
     ledger = load_ledger(root, today)
-    try:
-        day = datetime.date.fromisoformat(args.date) if args.date else today
-    except ValueError:
-        raise CommandError(f"--date {args.date!r} is not a date as YYYY-MM-DD") from None
+    day = common.day_option(args.date, "--date", today)
     if day > today:
         raise CommandError(f"--date {day.isoformat()} is after today ({today.isoformat()})")
     try:

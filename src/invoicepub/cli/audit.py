@@ -15,17 +15,17 @@ from . import common
 from .common import CommandError
 
 
-def add_parser(commands) -> None:
-    audit = commands.add_parser(
-        "audit",
-        help="check a built site before publishing it",
-        description="The privacy audit of a built site: private pages carry the robots, referrer and "
-        "Content-Security-Policy metas; no public file holds a client name, an invoice number or a private link; "
-        "the sitemap and search index list no private page; no page loads from another origin. "
-        "Prints each finding as path: what and exits 1 on any.",
-    )
-    audit.add_argument("site_dir", nargs="?", default="site", metavar="SITE_DIR", help="the built site, relative to the site's root (default: site)")
-    audit.set_defaults(run=run)
+HELP = "check a built site before publishing it"
+DESCRIPTION = (
+    "The privacy audit of a built site: private pages carry the robots, referrer and "
+    "Content-Security-Policy metas; no public file holds a client name, an invoice number or a private link; "
+    "the sitemap and search index list no private page; no page loads from another origin. "
+    "Prints each finding as path: what and exits 1 on any."
+)
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("site_dir", nargs="?", default="site", metavar="SITE_DIR", help="the built site, relative to the site's root (default: site)")
 
 
 def run(root: Path, args: argparse.Namespace) -> int:

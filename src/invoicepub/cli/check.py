@@ -13,9 +13,8 @@ from ..model import CREDIT_NOTE, ESTIMATE, INVOICE
 from . import common
 
 
-def add_parser(commands) -> None:
-    check = commands.add_parser("check", help="validate every file under invoices/", description="Validate every file under invoices/; print each problem as path:line: message.")
-    check.set_defaults(run=run)
+HELP = "validate every file under invoices/"
+DESCRIPTION = "Validate every file under invoices/; print each problem as path:line: message."
 
 
 def run(root: Path, args: argparse.Namespace) -> int:

@@ -26,6 +26,14 @@ def today() -> datetime.date:
         raise CommandError(str(error)) from None
 
 
+def day_option(value: str | None, option: str, today: datetime.date) -> datetime.date:
+    """The day an option names (YYYY-MM-DD), or ``today`` when it is not given."""
+    try:
+        return datetime.date.fromisoformat(value) if value else today
+    except ValueError:
+        raise CommandError(f"{option} {value!r} is not a date as YYYY-MM-DD") from None
+
+
 def secret() -> str | None:
     try:
         return secret_from(os.environ)

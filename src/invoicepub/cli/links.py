@@ -13,11 +13,13 @@ from .. import links
 from . import common
 
 
-def add_parser(commands) -> None:
-    links_cmd = commands.add_parser("links", help="list the private links to share", description="Print every client page URL and every published invoice URL (drafts are not published).")
-    links_cmd.add_argument("--json", action="store_true", help="print a JSON list of {client, invoice, url}")
-    links_cmd.add_argument("--base", metavar="URL", help="join the links to this address instead of site_url, e.g. http://127.0.0.1:8000/invoices/ for mkdocs serve")
-    links_cmd.set_defaults(run=run)
+HELP = "list the private links to share"
+DESCRIPTION = "Print every client page URL and every published invoice URL (drafts are not published)."
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print a JSON list of {client, invoice, url}")
+    parser.add_argument("--base", metavar="URL", help="join the links to this address instead of site_url, e.g. http://127.0.0.1:8000/invoices/ for mkdocs serve")
 
 
 def run(root: Path, args: argparse.Namespace) -> int:

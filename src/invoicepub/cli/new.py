@@ -14,11 +14,13 @@ from . import common
 from .common import CommandError
 
 
-def add_parser(commands) -> None:
-    new = commands.add_parser("new", help="start the next invoice for a client", description="Write the next invoice file for CLIENT (as a draft) and print its path.")
-    new.add_argument("client", metavar="CLIENT", help="the client's id: its file name in invoices/clients/ without .yml")
-    new.add_argument("--number", help="use this invoice number instead of the next one in sequence")
-    new.set_defaults(run=run)
+HELP = "start the next invoice for a client"
+DESCRIPTION = "Write the next invoice file for CLIENT (as a draft) and print its path."
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("client", metavar="CLIENT", help="the client's id: its file name in invoices/clients/ without .yml")
+    parser.add_argument("--number", help="use this invoice number instead of the next one in sequence")
 
 
 def run(root: Path, args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,14 +16,16 @@ from . import common
 from .common import CommandError
 
 
-def add_parser(commands) -> None:
-    pay = commands.add_parser("pay", help="record a payment on an invoice", description="Append a payment to an invoice's file, keeping its comments and layout.")
-    pay.add_argument("number", metavar="NUMBER", help="the invoice number")
-    pay.add_argument("amount", metavar="AMOUNT", help="the amount received, e.g. 200.00")
-    pay.add_argument("--date", help="the date received, YYYY-MM-DD (default: today)")
-    pay.add_argument("--method", help="how it was paid, e.g. 'bank transfer'")
-    pay.add_argument("--reference", help="the payment's reference, e.g. the bank's transaction id")
-    pay.set_defaults(run=run)
+HELP = "record a payment on an invoice"
+DESCRIPTION = "Append a payment to an invoice's file, keeping its comments and layout."
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("number", metavar="NUMBER", help="the invoice number")
+    parser.add_argument("amount", metavar="AMOUNT", help="the amount received, e.g. 200.00")
+    parser.add_argument("--date", help="the date received, YYYY-MM-DD (default: today)")
+    parser.add_argument("--method", help="how it was paid, e.g. 'bank transfer'")
+    parser.add_argument("--reference", help="the payment's reference, e.g. the bank's transaction id")
 
 
 def run(root: Path, args: argparse.Namespace) -> int:
@@ -40,10 +41,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
         raise CommandError(f"invoice {invoice.number} is {invoice.state}: it cannot take a payment")
     amount = _amount(args.amount, invoice.currency)
     today = common.today()
-    try:
-        day = datetime.date.fromisoformat(args.date) if args.date else today
-    except ValueError:
-        raise CommandError(f"--date {args.date!r} is not a date as YYYY-MM-DD") from None
+    day = common.day_option(args.date, "--date", today)
     if day > today:
         raise CommandError(f"--date {day.isoformat()} is after today ({today.isoformat()}): record a payment once it is received")
     path = root / invoice.source.path

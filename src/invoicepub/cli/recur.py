@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime
 from pathlib import Path
 
 
@@ -14,23 +13,20 @@ from . import common
 from .common import CommandError
 
 
-def add_parser(commands) -> None:
-    recur = commands.add_parser(
-        "recur",
-        help="write the recurring invoices whose period has come",
-        description="Write one invoice file for every period of every series in invoices/recurring/ whose issue date "
-        "has come and that has no invoice yet, and print the new paths. Run twice, it writes nothing new.",
-    )
-    recur.add_argument("--until", help="write the periods issued up to this date, YYYY-MM-DD (default: today)")
-    recur.set_defaults(run=run)
+HELP = "write the recurring invoices whose period has come"
+DESCRIPTION = (
+    "Write one invoice file for every period of every series in invoices/recurring/ whose issue date "
+    "has come and that has no invoice yet, and print the new paths. Run twice, it writes nothing new."
+)
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--until", help="write the periods issued up to this date, YYYY-MM-DD (default: today)")
 
 
 def run(root: Path, args: argparse.Namespace) -> int:
     today = common.today()
-    try:
-        until = datetime.date.fromisoformat(args.until) if args.until else today
-    except ValueError:
-        raise CommandError(f"--until {args.until!r} is not a date as YYYY-MM-DD") from None
+    until = common.day_option(args.until, "--until", today)
     site = common.load(root)  # every file checked first: nothing is written beside an invalid invoice
     try:
         planned = plan_recurring(root, site.ledger, until)

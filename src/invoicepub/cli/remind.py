@@ -21,17 +21,17 @@ from . import common
 from .common import CommandError
 
 
-def add_parser(commands) -> None:
-    remind = commands.add_parser(
-        "remind",
-        help="send (or show) today's payment reminders",
-        description="Work out which open invoices are owed a reminder today and print them (a dry run), "
-        "or send them through SMTP with --send. Sent reminders are recorded in reminders-sent.yml.",
-    )
-    remind.add_argument("--send", action="store_true", help="send through SMTP (settings from INVOICES_SMTP_* variables)")
-    remind.add_argument("--days-before", type=_non_negative, default=3, metavar="N", help="remind N days before the due date (default 3; 0 for none)")
-    remind.add_argument("--every", type=_positive, default=7, metavar="N", help="remind again every N days while overdue (default 7)")
-    remind.set_defaults(run=run)
+HELP = "send (or show) today's payment reminders"
+DESCRIPTION = (
+    "Work out which open invoices are owed a reminder today and print them (a dry run), "
+    "or send them through SMTP with --send. Sent reminders are recorded in reminders-sent.yml."
+)
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--send", action="store_true", help="send through SMTP (settings from INVOICES_SMTP_* variables)")
+    parser.add_argument("--days-before", type=_non_negative, default=3, metavar="N", help="remind N days before the due date (default 3; 0 for none)")
+    parser.add_argument("--every", type=_positive, default=7, metavar="N", help="remind again every N days while overdue (default 7)")
 
 
 def run(root: Path, args: argparse.Namespace) -> int:

@@ -13,9 +13,8 @@ from ..report import status_report
 from . import common
 
 
-def add_parser(commands) -> None:
-    status = commands.add_parser("status", help="list open invoices, most urgent first", description="List open invoices (due, partially paid, overdue) with balances and totals per currency.")
-    status.set_defaults(run=run)
+HELP = "list open invoices, most urgent first"
+DESCRIPTION = "List open invoices (due, partially paid, overdue) with balances and totals per currency."
 
 
 def run(root: Path, args: argparse.Namespace) -> int:

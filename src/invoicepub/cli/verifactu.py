@@ -21,13 +21,12 @@ from . import common
 from .common import CommandError
 
 
-def add_parser(commands) -> None:
-    verifactu = commands.add_parser(
-        "verifactu",
-        help="register invoices with the AEAT (Spain's VERI*FACTU)",
-        description=f"Keep the chain of VERI*FACTU records in {RECORDS_FILE} and send it to the AEAT (business.yml's verifactu:).",
-    )
-    actions = verifactu.add_subparsers(title="actions", metavar="ACTION")
+HELP = "register invoices with the AEAT (Spain's VERI*FACTU)"
+DESCRIPTION = f"Keep the chain of VERI*FACTU records in {RECORDS_FILE} and send it to the AEAT (business.yml's verifactu:)."
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(title="actions", metavar="ACTION")
     register = actions.add_parser("register", help="write the records of the documents not registered yet", description="Append a registro de alta for every published invoice and credit note that has none; run twice, it writes nothing new.")
     register.set_defaults(run=_verifactu_register)
     send_cmd = actions.add_parser(
@@ -40,7 +39,7 @@ def add_parser(commands) -> None:
     cancel = actions.add_parser("cancel", help="cancel a registered document (a registro de anulación)", description="Append the anulación of a registered document that should never have been issued, and set its status: void.")
     cancel.add_argument("number", metavar="NUMBER", help="the invoice or credit note's number")
     cancel.set_defaults(run=_verifactu_cancel)
-    verifactu.set_defaults(run=lambda root, args: verifactu.print_help() or 2)
+    parser.set_defaults(run=lambda root, args: parser.print_help() or 2)
 
 
 def _registering_site(root: Path) -> Site | None:
