@@ -216,6 +216,19 @@ def compile_catalog(po: BinaryIO, language: str) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(compiled)
 
 
+def package_templates(autoescape: bool | Callable[[str | None], bool]) -> jinja2.Environment:
+    """The templates shipped in ``invoicepub/templates`` (reminder e-mails, new invoice files), with
+    gettext on (``enable_gettext``); an undefined name is an error, not an empty string."""
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("invoicepub", "templates"),
+        autoescape=autoescape,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    enable_gettext(environment)
+    return environment
+
+
 def enable_gettext(environment: jinja2.Environment) -> None:
     """Turn on jinja2.ext.i18n the way the catalogs are written: newstyle calls, trimmed blocks.
 

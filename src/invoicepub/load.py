@@ -229,14 +229,24 @@ def _relative(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _read_business(path: Path, root: Path, problems: Problems) -> Business | None:
+def _read_named(path: Path, root: Path, fields: dict, what: str, problems: Problems) -> tuple[str, YamlMap, dict[str, Any]] | None:
+    """The path, YAML and checked fields of a business or client file; None when it cannot be read
+    or names no one (the problem is already reported)."""
     rel = _relative(path, root)
     data = read_yaml(path, root, problems)
     if data is None:
-        return None  # not readable: the problem is already reported
-    values = read_fields(data, BUSINESS_FIELDS, rel, 1, "business.yml", problems)
+        return None
+    values = read_fields(data, fields, rel, 1, what, problems)
     if values is None or "name" not in values:
         return None
+    return rel, data, values
+
+
+def _read_business(path: Path, root: Path, problems: Problems) -> Business | None:
+    read = _read_named(path, root, BUSINESS_FIELDS, "business.yml", problems)
+    if read is None:
+        return None
+    rel, data, values = read
     # The ways to pay have their own fields, checked by the payment rails: see load_payment.
     payment = read_payment_options(data, values.pop("payment", None), rel, values["name"], problems)
     support_values = read_fields(values.pop("support"), SUPPORT_FIELDS, rel, data.line_of("support"), "support", problems) if "support" in values else {}
@@ -256,13 +266,10 @@ def _read_business(path: Path, root: Path, problems: Problems) -> Business | Non
 
 
 def _read_client(path: Path, client_id: str, root: Path, business: Business | None, problems: Problems) -> Client | None:
-    rel = _relative(path, root)
-    data = read_yaml(path, root, problems)
-    if data is None:
-        return None  # not readable: the problem is already reported
-    values = read_fields(data, CLIENT_FIELDS, rel, 1, "a client", problems)
-    if values is None or "name" not in values:
+    read = _read_named(path, root, CLIENT_FIELDS, "a client", problems)
+    if read is None:
         return None
+    rel, data, values = read
     values.setdefault("language", business.language if business else "en")
     values.setdefault("currency", business.currency if business else "EUR")
     values["defaults"] = _read_defaults(data, values.pop("defaults", None), rel, problems)

@@ -15,10 +15,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Mapping
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import select_autoescape
 
 from .fields import is_mail_address
-from .i18n import Formatter, enable_gettext, formatter, template_gettext
+from .i18n import Formatter, formatter, package_templates, template_gettext
 from .reminders import Reminder
 from .site import Site
 from .views import bank_and_buttons
@@ -28,13 +28,7 @@ DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
 # Reminders are text/plain, written as they are (HTML-escaping would show "&amp;" to the
 # client); a template ending in .html or .xml is escaped, should one be added.
-_templates = Environment(
-    loader=PackageLoader("invoicepub", "templates"),
-    autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=False),
-    keep_trailing_newline=True,
-    undefined=StrictUndefined,
-)
-enable_gettext(_templates)
+_templates = package_templates(select_autoescape(["html", "xml"], default_for_string=True, default=False))
 
 
 @dataclass(frozen=True)

@@ -10,27 +10,18 @@ changes an invoice already written.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from .fields import percentage
-from .i18n import enable_gettext, formatter, template_gettext
+from .i18n import formatter, package_templates, template_gettext
 from .load import INVOICES_DIR
 from .model import Ledger
 from .numbering import file_name, next_invoice_number
 from .source import yaml_scalar
 
 # The new file is YAML, written from a template whose comments are in the client's language.
-_templates = Environment(
-    loader=PackageLoader("invoicepub", "templates"),
-    autoescape=False,  # YAML, not HTML: values are quoted for YAML by yaml_scalar instead
-    keep_trailing_newline=True,
-    undefined=StrictUndefined,
-)
-enable_gettext(_templates)
+_templates = package_templates(autoescape=False)  # YAML, not HTML: values are quoted for YAML by yaml_scalar instead
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 def run(root: Path, args: argparse.Namespace) -> int:
     today = common.today()
     ledger = load_ledger(root, today)
-    try:
-        # The same rule as a number written in a file: one line, compared in NFC.
-        number = identifier(args.number, None) if args.number is not None else None
-    except ValueError as error:
-        raise CommandError(f"--number: {error}") from None
+    number = _number(args.number)
     try:
         planned = plan_new_invoice(root, ledger, args.client, today, number)
     except ValueError as error:
@@ -41,3 +37,13 @@ def run(root: Path, args: argparse.Namespace) -> int:
     print(planned.path.relative_to(root).as_posix())
     return 0
 
+
+
+def _number(text: str | None) -> str | None:
+    """``--number``, held to the rule of a number written in a file: one line, compared in NFC."""
+    if text is None:
+        return None
+    try:
+        return identifier(text, None)
+    except ValueError as error:
+        raise CommandError(f"--number: {error}") from None
