@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import shutil
 import subprocess
@@ -15,6 +17,24 @@ REPO = Path(__file__).resolve().parent.parent
 SITE_PARTS = ("mkdocs.yml", "hooks", "overrides", "docs", "invoices")
 TODAY = "2026-11-23"
 SECRET = "test-secret-for-the-sample-site-0123456789"  # at least 32 characters (SPEC §4)
+
+
+def token(*parts: str) -> str:
+    """A private page's token under SECRET, worked out here apart from links.py (SPEC §4)."""
+    return hmac.new(SECRET.encode(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def replaced(text: str, old: str, new: str) -> str:
+    """``text`` with its one ``old`` made ``new``: the broken copy of a file a test of an error needs."""
+    assert text.count(old) == 1, f"{old!r} is not in the text once"
+    return text.replace(old, new)
+
+
+def check_output(root: Path) -> list[str]:
+    """What ``invoices check`` prints of a site it refuses: it exits 1, with no traceback."""
+    result = run_invoices(root, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    return result.stdout.splitlines()
 
 
 def copy_site(target: Path, with_invoices: bool = True) -> Path:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pypdfium2
 import pytest
 
 from conftest import SECRET, TODAY, mkdocs_build
 from test_bank_history import NEW_IBAN, OLD_IBAN, change, repository
-from test_browser import CHROMIUM, CHROMIUM_ARGS, playwright_sync
+from browsing import launched, served
 from invoicepub.site import load_site
 import datetime
 
@@ -28,18 +24,13 @@ def changed_site(tmp_path_factory):
     change(root, OLD_IBAN, NEW_IBAN, "2026-11-01T09:30:00+01:00")
     result = mkdocs_build(root, "--strict")
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     entry = load_site(root, secret=SECRET, today=datetime.date.fromisoformat(TODAY)).entry("2026-004")
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/{entry.path}"
-    httpd.shutdown()
+    with served(root / "site") as url:
+        yield url + entry.path
 
 
 def test_the_notice_is_read_before_the_ways_to_pay_and_fits_a_phone_and_paper(changed_site):
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched() as browser:
         page = browser.new_page(viewport={"width": 375, "height": 800})
         page.goto(changed_site, wait_until="networkidle")
         notice = page.locator("[data-bank-notice]")
@@ -61,4 +52,3 @@ def test_the_notice_is_read_before_the_ways_to_pay_and_fits_a_phone_and_paper(ch
         printed = pypdfium2.PdfDocument(page.pdf(format="A4", print_background=True))
         text = " ".join(" ".join(printed[i].get_textpage().get_text_range() for i in range(len(printed))).split())
         assert EXPECTED in text and text.index(EXPECTED) < text.index("Transferencia bancaria")
-        browser.close()

@@ -6,45 +6,16 @@ missing, except under ``CI=true``. Screenshots go to ``$INVOICES_SCREENSHOTS`` w
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import hmac
-import http.server
-import io
-import os
 import re
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import SECRET
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("CI=true but /usr/bin/chromium is missing: install Debian's chromium package")
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
-
-playwright_sync = pytest.importorskip("playwright.sync_api")
-zxingcpp = pytest.importorskip("zxingcpp")
-from PIL import Image  # noqa: E402
+from browsing import browser, decode_qr, page_opener, save_screenshot, served  # noqa: F401 (browser: the fixture)
+from conftest import token
 
 pytestmark = pytest.mark.browser
 
-
-def token(*parts: str) -> str:
-    return hmac.new(SECRET.encode(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 INVOICE_004 = f"i/{token('invoice', 'cafe-olivar', '1', '2026-004')}/"
@@ -56,53 +27,15 @@ INVOICE_SWISS = f"i/{token('invoice', 'alpenblick', '1', '2026-007')}/"
 
 @pytest.fixture(scope="module")
 def server(built_sample):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_sample / "site"))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_sync.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    with served(built_sample / "site") as url:
+        yield url
 
 
 @pytest.fixture
 def open_page(browser, server):
-    """Open a site path at a viewport size; record every request the page makes."""
-    pages = []
-
-    def _open(path: str, width: int = 1280, height: int = 900, scale: float = 1):
-        page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
-        page.requests = []
-        page.on("request", lambda request: page.requests.append(request.url))
-        page.goto(server + path, wait_until="networkidle")
-        pages.append(page)
-        return page
-
-    yield _open
-    for page in pages:
-        page.close()
-
-
-def save_screenshot(page, name: str, **options) -> bytes:
-    png = page.screenshot(full_page=True, **options)
-    folder = os.environ.get("INVOICES_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        Path(folder, f"{name}.png").write_bytes(png)
-    return png
-
-
-def decode_qr(png: bytes):
-    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
-    return [result for result in results if result.format == zxingcpp.BarcodeFormat.QRCode]
+    """Open a path of the sample site at a viewport size; record every request the page makes."""
+    with page_opener(browser, server) as opener:
+        yield opener
 
 
 def test_epc_qr_decodes_to_the_exact_transfer(open_page):

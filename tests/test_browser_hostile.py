@@ -7,15 +7,9 @@ Chromium as in ``test_browser``. Skipped where Chromium is missing, except under
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from pathlib import Path
-
 import pytest
 
-# Chromium, its flags and the skip where it is missing are test_browser's.
-from test_browser import browser  # noqa: F401 (the fixture)
+from browsing import browser, served  # noqa: F401 (browser: the fixture)
 from test_escaping import HOSTILE, HOSTILE_ADDRESS, NOTES_TEXT, client_folder, hostile, invoice_folder  # noqa: F401 (hostile: the fixture)
 
 pytestmark = pytest.mark.browser
@@ -29,26 +23,16 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def serve(folder: Path):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
-
-
 @pytest.fixture(scope="module")
 def hostile_server(hostile):
-    httpd, url = serve(hostile / "site")
-    yield url
-    httpd.shutdown()
+    with served(hostile / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def sample_server(built_sample):
-    httpd, url = serve(built_sample / "site")
-    yield url
-    httpd.shutdown()
+    with served(built_sample / "site") as url:
+        yield url
 
 
 @pytest.fixture

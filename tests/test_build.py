@@ -7,8 +7,6 @@ Link tokens are recomputed here with hmac, independently of the code under test.
 from __future__ import annotations
 
 import gzip
-import hashlib
-import hmac
 import json
 import re
 from html.parser import HTMLParser
@@ -16,13 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SECRET, copy_site, mkdocs_build, write_files
+from conftest import copy_site, mkdocs_build, token, write_files
 
 SITE_URL = "https://example.github.io/invoices/"
 
-
-def token(*parts: str) -> str:
-    return hmac.new(SECRET.encode(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 CLIENTS = {

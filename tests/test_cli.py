@@ -10,16 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SECRET, TODAY, run_invoices, write_files
+from conftest import TODAY, run_invoices, token, write_files
 from invoicepub.numbering import next_number
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "invoices").rglob("*") if p.is_file()}
 
-
-def token(*parts: str) -> str:
-    return hmac.new(SECRET.encode(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 @pytest.mark.parametrize("command", [[], ["check"], ["links"], ["new"], ["pay"], ["status"]])

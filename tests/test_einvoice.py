@@ -304,21 +304,13 @@ def test_two_rates_an_invoice_discount_and_a_reverse_charge_line(tmp_path, ubl, 
 
     assert ubl_totals(xml, "u:Invoice") == ["852.49", "42.63", "809.86", "921.58", "100.00", "821.58"]
     assert ubl_values(xml, "/u:Invoice/cac:TaxTotal/cbc:TaxAmount/text()") == ["111.72"]
-    breakdown = ubl_rows(
-        xml, "//cac:TaxSubtotal",
-        "cac:TaxCategory/cbc:ID", "cac:TaxCategory/cbc:Percent", "cbc:TaxableAmount", "cbc:TaxAmount", "cac:TaxCategory/cbc:TaxExemptionReasonCode",
-    )
-    assert breakdown == [
-        ("AE", "0", "94.99", "0.00", "VATEX-EU-AE"),
-        ("S", "10", "349.12", "34.91", ""),
-        ("S", "21", "365.75", "76.81", ""),
-    ]
-    allowances = ubl_rows(xml, "/u:Invoice/cac:AllowanceCharge", "cac:TaxCategory/cbc:ID", "cac:TaxCategory/cbc:Percent", "cbc:Amount")
+    category = ("cac:TaxCategory/cbc:ID", "cac:TaxCategory/cbc:Percent")
+    breakdown = ubl_rows(xml, "//cac:TaxSubtotal", *category, "cbc:TaxableAmount", "cbc:TaxAmount", "cac:TaxCategory/cbc:TaxExemptionReasonCode")
+    assert breakdown == [("AE", "0", "94.99", "0.00", "VATEX-EU-AE"), ("S", "10", "349.12", "34.91", ""), ("S", "21", "365.75", "76.81", "")]
+    allowances = ubl_rows(xml, "/u:Invoice/cac:AllowanceCharge", *category, "cbc:Amount")
     assert allowances == [("AE", "0", "5.00"), ("S", "10", "18.38"), ("S", "21", "19.25")]
-    lines = ubl_rows(
-        xml, "//cac:InvoiceLine",
-        "cbc:InvoicedQuantity", "cbc:InvoicedQuantity/@unitCode", "cac:Price/cbc:PriceAmount", "cac:AllowanceCharge/cbc:Amount", "cbc:LineExtensionAmount",
-    )
+    quantity = ("cbc:InvoicedQuantity", "cbc:InvoicedQuantity/@unitCode")
+    lines = ubl_rows(xml, "//cac:InvoiceLine", *quantity, "cac:Price/cbc:PriceAmount", "cac:AllowanceCharge/cbc:Amount", "cbc:LineExtensionAmount")
     assert lines == [
         ("10", "HUR", "45.00", "45.00", "405.00"),
         ("50", "H87", "7.35", "", "367.50"),

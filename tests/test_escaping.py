@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime
 import email
 import email.policy
-import hashlib
-import hmac
 import json
 from email.header import decode_header, make_header
 from collections import Counter
@@ -28,7 +26,7 @@ from urllib.parse import unquote
 import pytest
 from icalendar import Calendar
 
-from conftest import SECRET, copy_site, mkdocs_build, write_files
+from conftest import SECRET, copy_site, mkdocs_build, token, write_files
 
 CLIENT_ID = "hostile"
 SITE_NAME = "Estudio Lumen"
@@ -156,9 +154,6 @@ notes: {_q(notes)}
 """,
     }
 
-
-def token(*parts: str) -> str:
-    return hmac.new(SECRET.encode(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def invoice_folder(root: Path, number: str) -> Path:

@@ -465,26 +465,10 @@ def test_a_german_and_a_french_invoice_in_their_formats(languages_site):
 @pytest.mark.parametrize("language", ["de", "fr"])
 def test_german_and_french_invoices_fit_a_phone(languages_site, language, tmp_path):
     """At 375 px nothing scrolls sideways, long German words included; screenshots in $INVOICES_SCREENSHOTS."""
-    test_browser = pytest.importorskip("test_browser")
-    playwright_sync = pytest.importorskip("playwright.sync_api")
-    import functools
-    import http.server
-    import threading
-
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(languages_site / "site"))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        with playwright_sync.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=test_browser.CHROMIUM, args=test_browser.CHROMIUM_ARGS)
-            for kind, parts in (("invoice", (f"lang-{language}", "1", invoice_number(language))), ("client", (f"lang-{language}", "1"))):
-                page = browser.new_page(viewport={"width": 375, "height": 812})
-                page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/{page_path(kind, *parts)}", wait_until="networkidle")
-                assert page.evaluate("document.documentElement.lang") == language
-                assert page.evaluate("document.documentElement.scrollWidth") <= 375, (language, kind)
-                test_browser.save_screenshot(page, f"{kind}-{language}-phone")
-                page.close()
-            browser.close()
-    finally:
-        httpd.shutdown()
+    browsing = pytest.importorskip("browsing")
+    with browsing.served(languages_site / "site") as url, browsing.launched() as browser, browsing.page_opener(browser, url) as open_page:
+        for kind, parts in (("invoice", (f"lang-{language}", "1", invoice_number(language))), ("client", (f"lang-{language}", "1"))):
+            page = open_page(page_path(kind, *parts), width=375, height=812)
+            assert page.evaluate("document.documentElement.lang") == language
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375, (language, kind)
+            browsing.save_screenshot(page, f"{kind}-{language}-phone")

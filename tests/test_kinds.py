@@ -427,6 +427,22 @@ def test_a_credit_note_on_an_invoice_paid_in_full_reads_to_be_refunded(tmp_path)
 
 # --- statements by year (SPEC §14) -----------------------------------------------------------
 
+
+def older_invoice(number: str, issued: str, description: str, price: str, paid: tuple[str, str] | None = None, currency: str | None = None) -> str:
+    """An invoice file of one line for acme; ``paid`` is (date, amount) of its one payment."""
+    text = f'number: "{number}"\nclient: acme\n' + (f"currency: {currency}\n" if currency else "")
+    text += f"issued: {issued}\nitems:\n  - description: {description}\n    unit_price: {price}\n"
+    return text + (f"payments:\n  - date: {paid[0]}\n    amount: {paid[1]}\n" if paid else "")
+
+
+def older_credit_note(number: str, corrects: str, reason: str, issued: str, description: str, price: str) -> str:
+    """A credit note file of one line for acme, correcting ``corrects``."""
+    return (
+        f'number: "{number}"\nkind: credit_note\ncorrects: "{corrects}"\nreason: {reason}\nclient: acme\n'
+        f"issued: {issued}\nitems:\n  - description: {description}\n    unit_price: {price}\n"
+    )
+
+
 # Three years with activity and one without. By hand, with 2026-001 (1210.00, 400.00 paid):
 # 2023: opening 0.00; +300.00 (2023-001) = 300.00; closing 300.00.
 # 2024: opening 300.00; −300.00 (paid 2024-01-15) = 0.00; +200.00 (2024-001) = 200.00;
@@ -435,36 +451,9 @@ def test_a_credit_note_on_an_invoice_paid_in_full_reads_to_be_refunded(tmp_path)
 # 2026: opening 150.00; +1210.00 = 1360.00; −400.00 = 960.00; closing 960.00
 #       = the outstanding total: 0.00 (2023-001) + 150.00 (2024-001) + 810.00 (2026-001).
 OLDER = {
-    "2023-001": textwrap.dedent("""
-        number: "2023-001"
-        client: acme
-        issued: 2023-03-01
-        items:
-          - description: Audit
-            unit_price: 300.00
-        payments:
-          - date: 2024-01-15
-            amount: 300.00
-    """).lstrip(),
-    "2024-001": textwrap.dedent("""
-        number: "2024-001"
-        client: acme
-        issued: 2024-06-10
-        items:
-          - description: Hosting
-            unit_price: 200.00
-    """).lstrip(),
-    "CN-2024": textwrap.dedent("""
-        number: "CN-2024"
-        kind: credit_note
-        corrects: "2024-001"
-        reason: One month of hosting was not provided.
-        client: acme
-        issued: 2024-07-01
-        items:
-          - description: Hosting, one month off
-            unit_price: 50.00
-    """).lstrip(),
+    "2023-001": older_invoice("2023-001", "2023-03-01", "Audit", "300.00", paid=("2024-01-15", "300.00")),
+    "2024-001": older_invoice("2024-001", "2024-06-10", "Hosting", "200.00"),
+    "CN-2024": older_credit_note("CN-2024", "2024-001", "One month of hosting was not provided.", "2024-07-01", "Hosting, one month off", "50.00"),
 }
 
 
@@ -531,17 +520,7 @@ def test_a_year_that_closes_in_credit_opens_the_next_in_credit(tmp_path):
 
     # 2025-001: 100.00, paid 150.00 on 2025-05-02: the year closes on −50.00, a credit; 2026 opens
     # on it: −50.00 + 1210.00 = 1160.00; − 400.00 = 760.00.
-    overpaid = textwrap.dedent("""
-        number: "2025-001"
-        client: acme
-        issued: 2025-05-01
-        items:
-          - description: Review
-            unit_price: 100.00
-        payments:
-          - date: 2025-05-02
-            amount: 150.00
-    """).lstrip()
+    overpaid = older_invoice("2025-001", "2025-05-01", "Review", "100.00", paid=("2025-05-02", "150.00"))
     site = site_of(tmp_path, **{"2025-001": overpaid})
     (client,) = [c for c in site.clients if c.client.id == "acme"]
     assert [s.closing for s in year_statements(client, 2025)] == [Decimal("-50.00")]
@@ -558,28 +537,8 @@ def test_an_older_invoice_owed_back_stays_on_the_client_page_with_its_credit_not
     # 2023-010: 100.00, paid in full on 2023-04-01, then credited 40.00 on 2023-05-01: 40.00 is
     # to be refunded, so both stay on the page although older than 24 months.
     files = {
-        "2023-010": textwrap.dedent("""
-            number: "2023-010"
-            client: acme
-            issued: 2023-03-01
-            items:
-              - description: Audit
-                unit_price: 100.00
-            payments:
-              - date: 2023-04-01
-                amount: 100.00
-        """).lstrip(),
-        "CN-2023": textwrap.dedent("""
-            number: "CN-2023"
-            kind: credit_note
-            corrects: "2023-010"
-            reason: Part of the audit was not done.
-            client: acme
-            issued: 2023-05-01
-            items:
-              - description: Audit, part not done
-                unit_price: 40.00
-        """).lstrip(),
+        "2023-010": older_invoice("2023-010", "2023-03-01", "Audit", "100.00", paid=("2023-04-01", "100.00")),
+        "CN-2023": older_credit_note("CN-2023", "2023-010", "Part of the audit was not done.", "2023-05-01", "Audit, part not done", "40.00"),
     }
     site = site_of(tmp_path, **files)
     (client,) = [c for c in site.clients if c.client.id == "acme"]
@@ -594,26 +553,8 @@ def test_a_year_page_keeps_a_currency_that_carried_a_balance_without_moving(tmp_
     # 2024-020: 100.00 EUR, never paid. In 2025 only a CHF invoice moved, paid the same day: the
     # 2025 statement still shows the 100.00 EUR owed all year, opening and closing on it.
     files = {
-        "2024-020": textwrap.dedent("""
-            number: "2024-020"
-            client: acme
-            issued: 2024-03-01
-            items:
-              - description: Hosting
-                unit_price: 100.00
-        """).lstrip(),
-        "2025-020": textwrap.dedent("""
-            number: "2025-020"
-            client: acme
-            currency: CHF
-            issued: 2025-03-01
-            items:
-              - description: Translation
-                unit_price: 200.00
-            payments:
-              - date: 2025-03-01
-                amount: 200.00
-        """).lstrip(),
+        "2024-020": older_invoice("2024-020", "2024-03-01", "Hosting", "100.00"),
+        "2025-020": older_invoice("2025-020", "2025-03-01", "Translation", "200.00", paid=("2025-03-01", "200.00"), currency="CHF"),
     }
     site = site_of(tmp_path, **files)
     (client,) = [c for c in site.clients if c.client.id == "acme"]

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import browser, open_page, save_screenshot, server, token  # noqa: F401  (fixtures)
+from browsing import browser, save_screenshot  # noqa: F401  (browser: a fixture)
+from conftest import token
+from test_browser import open_page, server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

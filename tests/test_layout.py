@@ -8,8 +8,6 @@ in that PDF and the words printed on them. Skipped where Chromium is missing, ex
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import math
 import os
@@ -19,9 +17,8 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
-from conftest import SECRET, copy_site, mkdocs_build, write_files
-from test_browser import browser, save_screenshot, zxingcpp  # noqa: F401 (browser: the fixture)
-from test_browser_hostile import serve
+from conftest import copy_site, mkdocs_build, token, write_files
+from browsing import browser, page_opener, save_screenshot, served, zxingcpp  # noqa: F401 (browser: the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -29,9 +26,6 @@ MM_PER_CSS_PX = 25.4 / 96
 PRINT_DPI = 300
 LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichenherstellung"
 
-
-def token(*parts: str) -> str:
-    return hmac.new(SECRET.encode(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def invoice_path(client: str, number: str) -> str:
@@ -69,24 +63,14 @@ def layout_site(tmp_path_factory):
     write_files(root, LAYOUT_FILES)
     result = mkdocs_build(root, "--strict")
     assert result.returncode == 0, result.stderr
-    httpd, url = serve(root / "site")
-    yield url
-    httpd.shutdown()
+    with served(root / "site") as url:
+        yield url
 
 
 @pytest.fixture
 def opened(browser, layout_site):  # noqa: F811 (the browser fixture)
-    pages = []
-
-    def _open(path: str, width: int = 1280, height: int = 900):
-        page = browser.new_page(viewport={"width": width, "height": height})
-        page.goto(layout_site + path, wait_until="networkidle")
-        pages.append(page)
-        return page
-
-    yield _open
-    for page in pages:
-        page.close()
+    with page_opener(browser, layout_site) as opener:
+        yield opener
 
 
 def boxes_outside(page, selector: str, width: int) -> list[str]:

@@ -8,33 +8,22 @@ their pages stand at the same paths: each sealed page is compared with its unsea
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import run_invoices
-from test_browser import CLIENT_HARBOUR, INVOICE_003, INVOICE_004, INVOICE_SWISS, browser, decode_qr, save_screenshot  # noqa: F401  (browser: a fixture)
+from browsing import browser, decode_qr, save_screenshot, serve  # noqa: F401  (browser: a fixture)
+from test_browser import CLIENT_HARBOUR, INVOICE_003, INVOICE_004, INVOICE_SWISS
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
 pypdfium2 = pytest.importorskip("pypdfium2")
 
 pytestmark = pytest.mark.browser
 
 PRIVATE_WORDS = ("Harbour", "Olivar", "Alpenblick", "2026-00", "1.045,75", "1,045.75", "ES67", "CH44", "@")
-
-
-def _serve(directory: Path):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.RequestHandlerClass.log_message = lambda *args: None
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +34,7 @@ def servers(built_sample, built_sealed, tmp_path_factory):
     for blob in tampered.glob("[ic]/*/index.html.sealed"):
         data = blob.read_bytes()
         blob.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
-    running = [_serve(built_sample / "site"), _serve(built_sealed / "site"), _serve(tampered)]
+    running = [serve(built_sample / "site"), serve(built_sealed / "site"), serve(tampered)]
     yield tuple(url for _, url in running)
     for httpd, _ in running:
         httpd.shutdown()

@@ -4,12 +4,9 @@ payment code, "QR tributario:" above and "VERI*FACTU" below, in Spanish on every
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import json
 import math
-import threading
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -18,7 +15,7 @@ import pypdfium2
 import pytest
 
 from conftest import copy_site, mkdocs_build, run_invoices, verifactu_site
-from test_browser import browser, save_screenshot, zxingcpp  # noqa: F401 (browser: the fixture)
+from browsing import browser, save_screenshot, served, zxingcpp  # noqa: F401 (browser: the fixture)
 from PIL import Image
 
 pytestmark = pytest.mark.browser
@@ -56,12 +53,8 @@ def registered(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 @pytest.fixture(scope="module")
 def server(registered):
     root, _ = registered
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with served(root / "site") as url:
+        yield url
 
 
 def codes(image) -> list:
