@@ -18,6 +18,7 @@ from ..settings import CONFIG_FILE
 from . import accept, audit, check, common, links, new, pay, recur, remind, status, verifactu
 from .common import CommandError
 
+
 # In the order ``invoices --help`` lists them.
 COMMANDS = (check, links, new, pay, remind, accept, recur, status, audit, verifactu)
 

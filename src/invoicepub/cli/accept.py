@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-
 from ..load import load_ledger
 from ..accept_estimate import plan_acceptance
 from ..problems import InvoiceError

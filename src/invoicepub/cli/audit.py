@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-
 from ..audit import audit_site, private_details, sealed_site
 from ..load import load_ledger
 from ..model import SEALED

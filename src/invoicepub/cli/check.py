@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-
 from .. import bank_history
 from ..einvoice import eligibility
 from ..model import CREDIT_NOTE, ESTIMATE, INVOICE

@@ -9,10 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-
 from ..settings import CONFIG_FILE, SAMPLE_SITE_URL, SiteSettings, is_absolute_url, read_settings
 from ..site import Site, load_site, secret_from, today_from
-
 
 
 class CommandError(Exception):

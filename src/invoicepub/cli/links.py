@@ -7,7 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-
 from .. import links
 
 from . import common

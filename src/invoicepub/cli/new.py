@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-
 from ..fields import identifier
 from ..load import load_ledger
 from ..new_invoice import plan_new_invoice
@@ -36,7 +35,6 @@ def run(root: Path, args: argparse.Namespace) -> int:
         stream.write(planned.text)
     print(planned.path.relative_to(root).as_posix())
     return 0
-
 
 
 def _number(text: str | None) -> str | None:

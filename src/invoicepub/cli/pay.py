@@ -7,7 +7,6 @@ import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-
 from ..model import ESTIMATE, INVOICE
 from ..money import fits_minor_units, minor_units, plain
 from ..record_payment import NewPayment, append_payment

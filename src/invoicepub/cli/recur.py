@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-
 from ..problems import InvoiceError
 from ..recurring import plan_recurring
 

@@ -6,7 +6,6 @@ import argparse
 from decimal import Decimal
 from pathlib import Path
 
-
 from ..money import plain
 from ..report import status_report
 

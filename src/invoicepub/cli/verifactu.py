@@ -8,7 +8,6 @@ import os
 import sys
 from pathlib import Path
 
-
 from ..site import Site
 from ..verifactu import records as verifactu_records
 from ..verifactu.register import plan_cancel, plan_register

@@ -17,6 +17,7 @@ from .invoice import DOCUMENT_TEMPLATES, InvoicePage, invoice_page
 from .statement import StatementPage, statement_page
 from .ways_to_pay import bank_and_buttons, bank_notice_day, tax_qr_request
 
+
 __all__ = [
     "DOCUMENT_TEMPLATES",
     "ClientPage",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-
 from .. import calendar
 from ..figures import OPEN
 from ..figures import totals as figures_totals

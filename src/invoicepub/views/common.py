@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-
 from ..figures import ACCEPTED, DECLINED, DRAFT, DUE, EXPIRED, ISSUED, OPEN, OVERDUE, PAID, PARTIALLY_PAID, VOID
 from ..i18n import Formatter, formatter
 from ..model import CREDIT_NOTE, ESTIMATE, Business, Client

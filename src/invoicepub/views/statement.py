@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-
 from .. import links
 from ..i18n import Formatter, formatter
 from ..site import Site, StatementEntry

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-
 from ..figures import ACCEPTED, DECLINED, EXPIRED, OPEN, OVERDUE, PAID, VOID, InvoiceFigures
 from ..i18n import Formatter
 from ..model import CREDIT_NOTE, ESTIMATE

@@ -149,7 +149,6 @@ def _qr_view(fmt: Formatter, qr: PaymentQr, qr_cache: QrCache) -> QrView:
     return QrView(rail=qr.rail, svg=Markup(svg), alt=alt)
 
 
-
 def ways_to_pay(site: Site, entry: InvoiceEntry, fmt: Formatter, qr_cache: QrCache) -> dict[str, Any]:
     """The invoice page's fields of this module: its payment codes, bank details and buttons, the
     notice of changed bank details, and the tax QR code shown before every payment code."""
