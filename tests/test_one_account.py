@@ -7,7 +7,6 @@ import hashlib
 import hmac
 from html.parser import HTMLParser
 
-import pytest
 
 from conftest import SECRET, TODAY, run_invoices, write_files
 

@@ -41,24 +41,28 @@ _read_against: tuple | None = None
 _nested = Field(lambda value, raw: value)  # checked afterwards with its own fields
 _list = Field(lambda value, raw: value)
 
-BUSINESS_FIELDS = {
+# What the business and a client both are: a party of the invoice, read the same way in either file.
+PARTY_FIELDS = {
     "name": Field(f.text, required=True),
-    "legal_name": Field(f.text),
     "tax_id": Field(f.text),
     "address": Field(f.multiline_text),
     "country": Field(f.country),
     "email": Field(f.email),
+    "language": Field(f.language),
+    "currency": Field(f.currency),
+    "defaults": _nested,
+}
+BUSINESS_FIELDS = {
+    **PARTY_FIELDS,
+    "legal_name": Field(f.text),
     "phone": Field(f.text),
     "website": Field(f.url),
-    "currency": Field(f.currency),
-    "language": Field(f.language),
     "payment_terms_days": Field(f.whole_number(0, 3650)),  # at most ten years
     "bank_change_notice_days": Field(f.whole_number(0, 3650)),  # SPEC §13: warn this long after an account changed
     "privacy": Field(f.one_of(*PRIVACY_MODES)),  # SPEC §11
     "payment": _nested,
     "support": _nested,
     "logo": Field(f.text),
-    "defaults": _nested,
     "verifactu": _nested,  # SPEC §12: registering every invoice with the AEAT (load_verifactu)
 }
 # What `invoices new` writes into a new invoice (a client's own defaults win, key by key).
@@ -74,16 +78,9 @@ SUPPORT_FIELDS = {
     "hours": Field(f.text),
 }
 CLIENT_FIELDS = {
-    "name": Field(f.text, required=True),
+    **PARTY_FIELDS,
     "contact": Field(f.text),
-    "email": Field(f.email),
-    "tax_id": Field(f.text),
-    "address": Field(f.multiline_text),
-    "country": Field(f.country),
-    "language": Field(f.language),
-    "currency": Field(f.currency),
     "link_version": Field(f.whole_number(1)),
-    "defaults": _nested,
 }
 INVOICE_FIELDS = {
     "number": Field(f.identifier, required=True),
@@ -353,8 +350,10 @@ def _document_from(data: Any, rel: str, business: Business | None, clients: dict
     language = values.get("language") or (client.language if client else None) or (business.language if business else "en")
     items = _read_list(data, "items", ITEM_FIELDS, "an item", rel, problems, required=True)
     payments = _read_list(data, "payments", PAYMENT_RECORD_FIELDS, "a payment", rel, problems)
-    line_items, complete = _read_items(items, document_kind, values, client, currency, rel, problems, complete)
-    payment_records, complete = _read_payments(payments, currency, today, rel, problems, complete)
+    whole_items, whole_payments = _whole(items, "description", "unit_price"), _whole(payments, "date", "amount")
+    complete = complete and len(whole_items) == len(items) and len(whole_payments) == len(payments)
+    line_items = _read_items(whole_items, document_kind, values, client, currency, rel, problems)
+    payment_records = _read_payments(whole_payments, currency, today, rel, problems)
     if "tax_reason" in values and not any(item.tax_category == tax.EXEMPT for item in line_items):
         problems.add(Source(rel, data.line_of("tax_reason")), "tax_reason: no item is marked `tax: exempt`, the only lines it explains")
     if business is not None and business.verifactu is not None:
@@ -456,17 +455,11 @@ def _read_items(
     currency: str,
     rel: str,
     problems: Problems,
-    complete: bool,
-) -> tuple[list[LineItem], bool]:
+) -> list[LineItem]:
     """The items of a document, each checked at its line: its discount against its amount, its tax
-    category against the client, a credit note's amounts positive; ``complete`` False once one lacks
-    its description or price."""
+    category against the client, a credit note's amounts positive."""
     line_items = []
     for item_values, entry in items:
-        line = entry.line
-        if "description" not in item_values or "unit_price" not in item_values:
-            complete = False
-            continue
         quantity = item_values.get("quantity", f.number(1, None))
         kind, off = item_values.get("discount", (None, None))
         if kind is not None:
@@ -483,7 +476,7 @@ def _read_items(
                 discount_rate=off if kind == "rate" else None,
                 discount_amount=off if kind == "amount" else None,
                 tax_rate=rate,
-                source=Source(rel, line),
+                source=Source(rel, entry.line),
                 withholding=item_values.get("withholding", True),
                 tax_category=category,
                 details=item_values.get("details"),
@@ -494,7 +487,7 @@ def _read_items(
                 Source(rel, entry.line_of("unit_price")),
                 f"unit_price: a credit note's items hold the amounts credited as positive numbers, got {item_values['unit_price']}",
             )
-    return line_items, complete
+    return line_items
 
 
 def _check_line_discount(kind: str, off: Any, quantity: Any, unit_price: Any, currency: str, at: Source, problems: Problems) -> None:
@@ -511,15 +504,11 @@ def _check_line_discount(kind: str, off: Any, quantity: Any, unit_price: Any, cu
 
 
 def _read_payments(
-    payments: list[tuple[dict[str, Any], YamlMap]], currency: str, today: datetime.date, rel: str, problems: Problems, complete: bool
-) -> tuple[list[Payment], bool]:
-    """The payments of a document, each checked at its line; ``complete`` False once one lacks its date or amount."""
+    payments: list[tuple[dict[str, Any], YamlMap]], currency: str, today: datetime.date, rel: str, problems: Problems
+) -> list[Payment]:
+    """The payments of a document, each checked at its line."""
     payment_records = []
     for payment_values, entry in payments:
-        line = entry.line
-        if "date" not in payment_values or "amount" not in payment_values:
-            complete = False
-            continue
         if is_currency(currency) and not fits_minor_units(payment_values["amount"], currency):
             problems.add(
                 Source(rel, entry.line_of("amount")),
@@ -537,10 +526,16 @@ def _read_payments(
                 amount=payment_values["amount"],
                 method=payment_values.get("method"),
                 reference=payment_values.get("reference"),
-                source=Source(rel, line),
+                source=Source(rel, entry.line),
             )
         )
-    return payment_records, complete
+    return payment_records
+
+
+def _whole(entries: list[tuple[dict[str, Any], YamlMap]], *keys: str) -> list[tuple[dict[str, Any], YamlMap]]:
+    """The entries of a list (items, payments) that hold every one of ``keys``. A missing key is
+    already reported; the document of an entry without one is not published."""
+    return [(values, entry) for values, entry in entries if all(key in values for key in keys)]
 
 
 _WHAT = {INVOICE: "an invoice", ESTIMATE: "an estimate", CREDIT_NOTE: "a credit note"}

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from importlib.metadata import version
-from pathlib import Path
 from typing import Container
 
 from . import einvoice

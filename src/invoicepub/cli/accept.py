@@ -28,14 +28,10 @@ def run(root: Path, args: argparse.Namespace) -> int:
     day = common.day_option(args.date, "--date", today)
     if day > today:
         raise CommandError(f"--date {day.isoformat()} is after today ({today.isoformat()})")
-    try:
+    with common.refusing():
         planned = plan_acceptance(root, ledger, args.number, day, today)
-    except ValueError as error:
-        raise CommandError(str(error)) from None
     original = planned.estimate_path.read_text(encoding="utf-8")
-    planned.invoice_path.parent.mkdir(parents=True, exist_ok=True)
-    with planned.invoice_path.open("x", encoding="utf-8") as stream:
-        stream.write(planned.invoice_text)
+    common.write_new(planned.invoice_path, planned.invoice_text)
     common.write_atomically(planned.estimate_path, planned.estimate_text)
     try:
         common.load(root)  # both files must still make a valid site, or neither is kept

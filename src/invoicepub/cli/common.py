@@ -3,10 +3,12 @@ reads, the address its links are joined to, files written whole or not at all, a
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..settings import CONFIG_FILE, SAMPLE_SITE_URL, SiteSettings, is_absolute_url, read_settings
@@ -17,11 +19,18 @@ class CommandError(Exception):
     """A one-line error for the user; the command exits 1 and changes nothing."""
 
 
-def today() -> datetime.date:
+@contextlib.contextmanager
+def refusing(prefix: str = "") -> Iterator[None]:
+    """A ValueError raised inside becomes the command's one-line error, after ``prefix``."""
     try:
-        return today_from(os.environ)
+        yield
     except ValueError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(f"{prefix}{error}") from None
+
+
+def today() -> datetime.date:
+    with refusing():
+        return today_from(os.environ)
 
 
 def day_option(value: str | None, option: str, today: datetime.date) -> datetime.date:
@@ -33,17 +42,13 @@ def day_option(value: str | None, option: str, today: datetime.date) -> datetime
 
 
 def secret() -> str | None:
-    try:
+    with refusing():
         return secret_from(os.environ)
-    except ValueError as error:
-        raise CommandError(str(error)) from None
 
 
 def site_settings(root: Path) -> SiteSettings:
-    try:
+    with refusing():
         return read_settings(root)
-    except ValueError as error:
-        raise CommandError(str(error)) from None
 
 
 def load(root: Path) -> Site:
@@ -69,6 +74,13 @@ def link_base(root: Path, base: str | None = None) -> str:
             file=sys.stderr,
         )
     return url
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write a file that must not exist yet: a FileExistsError rather than a file overwritten."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as stream:
+        stream.write(text)
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -10,7 +10,6 @@ from ..load import load_ledger
 from ..new_invoice import plan_new_invoice
 
 from . import common
-from .common import CommandError
 
 
 HELP = "start the next invoice for a client"
@@ -26,13 +25,9 @@ def run(root: Path, args: argparse.Namespace) -> int:
     today = common.today()
     ledger = load_ledger(root, today)
     number = _number(args.number)
-    try:
+    with common.refusing():
         planned = plan_new_invoice(root, ledger, args.client, today, number)
-    except ValueError as error:
-        raise CommandError(str(error)) from None
-    planned.path.parent.mkdir(parents=True, exist_ok=True)
-    with planned.path.open("x", encoding="utf-8") as stream:
-        stream.write(planned.text)
+    common.write_new(planned.path, planned.text)
     print(planned.path.relative_to(root).as_posix())
     return 0
 
@@ -41,7 +36,5 @@ def _number(text: str | None) -> str | None:
     """``--number``, held to the rule of a number written in a file: one line, compared in NFC."""
     if text is None:
         return None
-    try:
+    with common.refusing("--number: "):
         return identifier(text, None)
-    except ValueError as error:
-        raise CommandError(f"--number: {error}") from None

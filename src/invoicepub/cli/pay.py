@@ -45,10 +45,8 @@ def run(root: Path, args: argparse.Namespace) -> int:
         raise CommandError(f"--date {day.isoformat()} is after today ({today.isoformat()}): record a payment once it is received")
     path = root / invoice.source.path
     original = path.read_text(encoding="utf-8")
-    try:
+    with common.refusing(f"{invoice.source.path}: "):
         updated = append_payment(original, NewPayment(day, args.amount.strip(), args.method, args.reference))
-    except ValueError as error:
-        raise CommandError(f"{invoice.source.path}: {error}") from None
     common.write_atomically(path, updated)
     try:
         after = common.load(root)

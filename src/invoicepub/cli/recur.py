@@ -9,7 +9,6 @@ from ..problems import InvoiceError
 from ..recurring import plan_recurring
 
 from . import common
-from .common import CommandError
 
 
 HELP = "write the recurring invoices whose period has come"
@@ -27,19 +26,15 @@ def run(root: Path, args: argparse.Namespace) -> int:
     today = common.today()
     until = common.day_option(args.until, "--until", today)
     site = common.load(root)  # every file checked first: nothing is written beside an invalid invoice
-    try:
+    with common.refusing():
         planned = plan_recurring(root, site.ledger, until)
-    except ValueError as error:
-        raise CommandError(str(error)) from None
     if not planned:
         print(f"no recurring invoices to write up to {until.isoformat()}")
         return 0
     written: list[Path] = []
     try:
         for new in planned:
-            new.path.parent.mkdir(parents=True, exist_ok=True)
-            with new.path.open("x", encoding="utf-8") as stream:
-                stream.write(new.text)
+            common.write_new(new.path, new.text)
             written.append(new.path)
         common.load(root)  # what was written must read back as valid invoices
     except (InvoiceError, OSError):

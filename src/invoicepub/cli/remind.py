@@ -74,10 +74,8 @@ def _smtp_settings(site: Site, send: bool) -> SmtpSettings | None:
         return None
     if site.preview:
         raise CommandError(f"{links.SECRET_VARIABLE} is required to send reminders: without it the links are preview links")
-    try:
+    with common.refusing():
         return SmtpSettings.from_environment(os.environ)
-    except ValueError as error:
-        raise CommandError(str(error)) from None
 
 
 def _what(reminder: Reminder) -> str:
@@ -89,10 +87,8 @@ def _reminder_message(reminder: Reminder, site: Site, site_url: str, sender: str
     entry = reminder.entry
     if not entry.client.email:
         raise CommandError(f"client {entry.client.id!r} has no email: {_what(reminder)} not sent")
-    try:
+    with common.refusing(f"{_what(reminder)} not written: "):  # an address a mail header cannot carry
         return compose(reminder, site, site_url=site_url, sender=sender)
-    except ValueError as error:  # an address a mail header cannot carry
-        raise CommandError(f"{_what(reminder)} not written: {error}") from None
 
 
 def _deliver(reminder: Reminder, message: EmailMessage, mailer: Mailer | None, root: Path, record: dict, today: datetime.date) -> bool:
