@@ -14,6 +14,7 @@ import datetime
 import gettext
 import io
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -144,22 +145,94 @@ def format_money(amount: Decimal, currency: str, locale: Locale | str, least: in
 @lru_cache(maxsize=65536)
 def _format_money(amount: Decimal, currency: str, locale_id: str, least: int, most: int) -> str:
     """``format_money`` once per value: a page and its PDF, and the rows of a page, repeat amounts."""
-    locale, pattern, symbol, minus = _money_format(currency, locale_id, least, most)
-    if amount.quantize(Decimal(1).scaleb(-most)) == 0:
+    money_format = _money_format(currency, locale_id, least, most)
+    if amount.quantize(money_format.quantum) == 0:
         amount = abs(amount)  # -0.001 rounds to zero, which has no sign
-    text = pattern.apply(amount, locale, currency=currency, currency_digits=False)
-    text = _currency_spacing(text, symbol)
-    return text.replace("-", MINUS_SIGN).replace(minus, MINUS_SIGN)
+    text = money_format.apply(amount, currency)
+    text = _currency_spacing(text, money_format.symbol)
+    return text.replace("-", MINUS_SIGN).replace(money_format.minus, MINUS_SIGN)
+
+
+@dataclass(frozen=True)
+class _MoneyFormat:
+    """A locale's currency pattern with fixed decimals, its symbols looked up once.
+
+    ``apply`` writes an amount as Babel's ``NumberPattern.apply`` does (the same rounding,
+    grouping, symbols and affixes), without the lookups that Babel makes for every amount and
+    that cost more than the formatting. Where the pattern is one this does not cover (a scale,
+    an exponent, significant digits, quotes, the currency's plural name) it is Babel's own.
+    """
+
+    pattern: NumberPattern
+    locale: Locale
+    symbol: str  # the currency's symbol in this locale
+    minus: str  # the locale's minus sign
+    quantum: Decimal  # 10 ** -most
+    least: int
+    prefixes: tuple[str, str] | None  # positive, negative, with the symbol in; None: Babel formats
+    suffixes: tuple[str, str]
+    group: str
+    decimal: str
+
+    def apply(self, amount: Decimal, currency: str) -> str:
+        if self.prefixes is None:
+            return self.pattern.apply(amount, self.locale, currency=currency, currency_digits=False)
+        negative = int(amount.is_signed())
+        whole, _, fraction = f"{abs(amount).normalize().quantize(self.quantum):f}".partition(".")
+        return self.prefixes[negative] + self._grouped(whole) + self._fraction(fraction or "0") + self.suffixes[negative]
+
+    def _grouped(self, whole: str) -> str:
+        minimum = self.pattern.int_prec[0]
+        if len(whole) < minimum:
+            whole = "0" * (minimum - len(whole)) + whole
+        size, written = self.pattern.grouping[0], ""
+        while len(whole) > size:
+            written = self.group + whole[-size:] + written
+            whole = whole[:-size]
+            size = self.pattern.grouping[1]
+        return whole + written
+
+    def _fraction(self, fraction: str) -> str:
+        most = -self.quantum.as_tuple().exponent
+        if len(fraction) < self.least:
+            fraction += "0" * (self.least - len(fraction))
+        if most == 0 or (self.least == 0 and int(fraction) == 0):
+            return ""
+        while len(fraction) > self.least and fraction[-1] == "0":
+            fraction = fraction[:-1]
+        return self.decimal + fraction
 
 
 @lru_cache(maxsize=None)
-def _money_format(currency: str, locale_id: str, least: int, most: int) -> tuple[Locale, NumberPattern, str, str]:
+def _money_format(currency: str, locale_id: str, least: int, most: int) -> _MoneyFormat:
     """The locale, its currency pattern with these decimals, the currency's symbol and the locale's
     minus sign: looked up once, not for every amount (Babel's lookups cost more than the formatting)."""
     locale = Locale.parse(locale_id)
     pattern: NumberPattern = copy.copy(locale.currency_formats["standard"])
     pattern.frac_prec = (least, most)
-    return locale, pattern, get_currency_symbol(currency, locale=locale), locale.number_symbols["latn"]["minusSign"]
+    symbol = get_currency_symbol(currency, locale=locale)
+    symbols = locale.number_symbols["latn"]
+    affixes = (*pattern.prefix, *pattern.suffix)
+    plain = (
+        pattern.scale == 0 and not pattern.exp_prec and "@" not in pattern.pattern and pattern.number_pattern != ""
+        and not any("'" in text or "¤¤¤" in text for text in (*affixes, symbols["group"], symbols["decimal"], symbol))
+    )  # fmt: skip
+
+    def filled(text: str) -> str:
+        return text.replace("¤¤", currency.upper()).replace("¤", symbol)
+
+    return _MoneyFormat(
+        pattern=pattern,
+        locale=locale,
+        symbol=symbol,
+        minus=symbols["minusSign"],
+        quantum=Decimal(10) ** -most,
+        least=least,
+        prefixes=(filled(pattern.prefix[0]), filled(pattern.prefix[1])) if plain else None,
+        suffixes=(filled(pattern.suffix[0]), filled(pattern.suffix[1])),
+        group=symbols["group"],
+        decimal=symbols["decimal"],
+    )
 
 
 MINUS_SIGN = "\u2212"  # read as "minus" by screen readers; a hyphen is not

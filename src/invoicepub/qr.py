@@ -27,7 +27,6 @@ import segno
 from qrbill import QRBill
 
 from .cache import ContentCache
-from .qr_mask import best_mask
 
 # Bump when the drawing changes, so that old cached drawings are not reused.
 DRAWING_VERSION = "3"  # 2: the payment part without style attributes; 3: Liberation Sans named
@@ -82,6 +81,8 @@ def draw_code(request: QrRequest) -> str:
 
     The SVG has a viewBox and no fixed size, so the stylesheet decides how large it is.
     """
+    from .qr_mask import best_mask  # numpy: imported where a code is drawn, not by every build that draws none
+
     data = request.payload.encode("utf-8")
     code = segno.make_qr(data, error=request.error, boost_error=False, mode="byte", mask=0)
     mask = best_mask(code)
