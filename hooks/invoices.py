@@ -11,7 +11,10 @@ import functools
 import hashlib
 import logging
 import os
+import shutil
+import sys
 from dataclasses import replace
+from importlib.metadata import version
 from pathlib import Path
 
 import jinja2
@@ -28,6 +31,7 @@ from invoicepub.load import INVOICES_DIR
 from invoicepub.pdf import PdfCache, Theme
 from invoicepub.problems import InvoiceError
 from invoicepub.qr import QrCache
+from invoicepub.readings import DiskReadings
 from invoicepub.site import ClientEntry, InvoiceEntry, Site, StatementEntry, load_site_from_environment
 from invoicepub.views import DOCUMENT_TEMPLATES, client_page, client_title, invoice_page, invoice_title, statement_page, statement_title, tax_qr_request
 
@@ -62,6 +66,10 @@ _sealed_script_integrity = ""
 # Calendar events by their inputs, in one file.
 _event_cache: calendar.EventCache | None = None
 EVENT_CACHE_FILE = ".cache/invoices/calendar.json"
+# The readings of the document files, kept by one build for the next (not under serve: it keeps them in memory).
+READINGS_FILE = ".cache/invoices/readings.pickle"
+# Templates compiled by one build for the next, in a folder named by what compiling them depends on.
+TEMPLATE_CACHE_DIR = ".cache/invoices/templates"
 # Set to 1 to build without PDFs, a quicker preview; INVOICES_NO_FILES=1 leaves out the e-invoice
 # XML as well (all the files of SPEC §9), the benchmark's "without files".
 NO_PDF_VARIABLE = "INVOICES_NO_PDF"
@@ -102,7 +110,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _problems.clear()
     root = Path(config.config_file_path).parent
     try:
-        _site = load_site_from_environment(root, directory_urls=config.use_directory_urls)
+        kept = None if _serving else DiskReadings(root / READINGS_FILE)
+        _site = load_site_from_environment(root, directory_urls=config.use_directory_urls, kept=kept)
     except (InvoiceError, ValueError) as error:
         problems = [str(p) for p in error.problems] if isinstance(error, InvoiceError) else [str(error)]
         if not _serving:
@@ -201,6 +210,26 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return files
 
 
+def _template_cache_folder(env: jinja2.Environment, root: Path) -> Path:
+    """Where this environment's compiled templates are kept between builds. Jinja checks each one
+    against its template's text; the folder's name holds the rest of what the compiled code
+    depends on (Jinja's and MarkupSafe's versions, Python's, escaping, extensions, syntax), and
+    the folders of other settings are removed."""
+    settings = (
+        version("jinja2"), version("markupsafe"), sys.version, env.autoescape, sorted(env.extensions), env.optimized,
+        env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
+        env.comment_start_string, env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
+        env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+    )  # fmt: skip
+    folders = root / TEMPLATE_CACHE_DIR
+    folder = folders / hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+    if not folder.is_dir():
+        for other in folders.glob("*") if folders.is_dir() else ():
+            shutil.rmtree(other, ignore_errors=True)
+        folder.mkdir(parents=True)
+    return folder
+
+
 class _CompiledTemplates(jinja2.BytecodeCache):
     # Kept in memory for the life of `mkdocs serve`; jinja names each one by its template's text.
     def __init__(self) -> None:
@@ -254,8 +283,14 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
     # Text stays text (SPEC §3): every template, ours and Material's, escapes what it shows.
     # No template is compiled before this event, so each one is compiled with escaping on.
     env.autoescape = True
+    # A build reads each template once: no template changes while it runs (under serve, the
+    # next build makes a new environment), so Jinja need not look at its file again per page.
+    env.auto_reload = False
+    i18n.enable_gettext(env)
     if _serving:  # every build makes a new environment: compile each template once, again only when its text changes
         env.bytecode_cache = _compiled
+    else:  # each build is a new process: compile each template once, again only when its text changes
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_template_cache_folder(env, Path(config.config_file_path).parent)))
     # An override that changes a theme partial for private pages only includes the theme's
     # own partial for every other page as "theme/<name>".
     custom_dir = Path(config.theme.custom_dir).resolve() if config.theme.custom_dir else None
@@ -263,7 +298,6 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
     env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(theme_dirs)})])
     # Labels come from the catalogs (SPEC §10): {% trans %} and _() find the page language's
     # functions in each page's context (on_page_context); a page without one, in the site's.
-    i18n.enable_gettext(env)
     env.globals.update(i18n.template_gettext(_site_language(config)))
     # Links to private pages and files beside them: on a sealed site a page's link carries its
     # key and a file is fetched as its ciphertext (SPEC §11); otherwise the theme's `url`.

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime
 import os
 import unicodedata
+from dataclasses import dataclass
 from decimal import localcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from . import fields as f
 from . import tax
@@ -36,7 +37,7 @@ YAML_SUFFIXES = (".yml", ".yaml")
 # Under ``source.remember_files()`` (mkdocs serve): each document file as last read, by its path,
 # reused while its YAML is the same value (its text did not change) and it is read against the
 # same business, clients and day; with what reading it reported, reported again each time.
-_read_before: dict[str, tuple[Any, Invoice | None, tuple[Problem, ...], dict[str, list[Source]], list[tuple[Invoice, Source]]]] = {}
+_read_before: dict[str, tuple[Any, Reading, Client | None]] = {}
 _read_against: tuple | None = None
 _nested = Field(lambda value, raw: value)  # checked afterwards with its own fields
 _list = Field(lambda value, raw: value)
@@ -139,20 +140,49 @@ PAYMENT_RECORD_FIELDS = {
 }
 
 
-def load_ledger(root: Path, today: datetime.date | None = None) -> Ledger:
+@dataclass(frozen=True)
+class Reading:
+    """What reading one document file gave: its document (None when it has problems), the
+    problems, where it wrote its number and the documents it names (checked across files)."""
+
+    invoice: Invoice | None
+    problems: tuple[Problem, ...]
+    numbers: dict[str, list[Source]]
+    references: list[tuple[Invoice, Source]]
+    client_id: str | None  # the client it names: the only one it depends on
+
+
+class KeptReadings(Protocol):
+    """Readings of document files kept from an earlier build (``invoicepub.readings``), each by
+    its file's path and text, read against one business and the client it names."""
+
+    def against(self, business: Business | None, clients: dict[str, Client]) -> None:
+        """What this build reads the files against: a reading made against another business or
+        another version of its client is set aside."""
+
+    def get(self, path: str, text: bytes) -> Reading | None: ...
+
+    def keep(self, path: str, text: bytes, reading: Reading) -> None: ...
+
+    def save(self) -> None:
+        """Keep this build's readings for the next one, and only them."""
+
+
+def load_ledger(root: Path, today: datetime.date | None = None, kept: KeptReadings | None = None) -> Ledger:
     """Read and check everything under ``root/invoices``; raise ``InvoiceError`` with every problem.
 
-    ``today`` (default: the UTC date) is the last day a payment may be dated.
+    ``today`` (default: the UTC date) is the last day a payment may be dated. ``kept``: the
+    readings of document files that an earlier build made, to use where a file did not change.
     """
     problems = Problems()
     today = today or datetime.datetime.now(datetime.timezone.utc).date()
-    ledger = read_ledger(root, problems, today)
+    ledger = read_ledger(root, problems, today, kept)
     problems.raise_if_any()
     assert ledger is not None
     return ledger
 
 
-def read_ledger(root: Path, problems: Problems, today: datetime.date) -> Ledger | None:
+def read_ledger(root: Path, problems: Problems, today: datetime.date, kept: KeptReadings | None = None) -> Ledger | None:
     """Read everything under ``root/invoices``, adding problems; None when nothing usable is left."""
     root = Path(root)
     base = root / INVOICES_DIR
@@ -163,36 +193,15 @@ def read_ledger(root: Path, problems: Problems, today: datetime.date) -> Ledger 
             problems.add(Source(f"{INVOICES_DIR}/{BUSINESS_FILE}", 1), "file not found: every site needs a business.yml")
         return None
     business = _read_business(business_path, root, problems)
-    clients_dir = base / CLIENTS_DIR
-    clients: dict[str, Client] = {}
-    client_files: dict[str, list[Path]] = {}
-    for path in files:
-        if not _under(path, clients_dir):
-            continue
-        client_id = unicodedata.normalize("NFC", path.stem)
-        client_files.setdefault(client_id, []).append(path)
-        client = _read_client(path, client_id, root, business, problems)
-        if client is not None and client_id not in clients:
-            clients[client_id] = client
-    _check_unique_client_ids(client_files, root, problems)
-    recurring_dir = base / RECURRING_DIR
+    clients_dir, recurring_dir = base / CLIENTS_DIR, base / RECURRING_DIR
+    clients = _read_clients([path for path in files if _under(path, clients_dir)], root, business, problems)
     series = [
         read_series(path, _relative(path, root), root, business, clients, ITEM_FIELDS, problems)
         for path in files
         if _under(path, recurring_dir)
     ]
-    invoices = []
-    numbers: dict[str, list[Source]] = {}
-    references: list[tuple[Invoice, Source]] = []
-    _forget_readings_unless_against(business, clients, today)
-    for path in files:
-        if path == business_path or _under(path, clients_dir) or _under(path, recurring_dir):
-            continue
-        invoice = _read_invoice(path, root, business, clients, numbers, today, problems, references)
-        if invoice is not None:
-            invoices.append(invoice)
-    _check_unique_numbers(numbers, problems)
-    _check_references(invoices, references, problems)
+    documents = [path for path in files if path != business_path and not _under(path, clients_dir) and not _under(path, recurring_dir)]
+    invoices = _read_documents(documents, root, business, clients, today, kept, problems)
     if business is None:
         return None
     return Ledger(
@@ -297,41 +306,117 @@ def _logo_exists(logo: str, root: Path, at: Source, problems: Problems) -> bool:
     return False
 
 
-def _forget_readings_unless_against(business: Business | None, clients: dict[str, Client], today: datetime.date) -> None:
+def _read_clients(paths: list[Path], root: Path, business: Business | None, problems: Problems) -> dict[str, Client]:
+    """The clients by id (their file's name), each id once."""
+    clients: dict[str, Client] = {}
+    client_files: dict[str, list[Path]] = {}
+    for path in paths:
+        client_id = unicodedata.normalize("NFC", path.stem)
+        client_files.setdefault(client_id, []).append(path)
+        client = _read_client(path, client_id, root, business, problems)
+        if client is not None and client_id not in clients:
+            clients[client_id] = client
+    _check_unique_client_ids(client_files, root, problems)
+    return clients
+
+
+def _read_documents(
+    paths: list[Path], root: Path, business: Business | None, clients: dict[str, Client], today: datetime.date,
+    kept: KeptReadings | None, problems: Problems,
+) -> list[Invoice]:  # fmt: skip
+    """Every document file read (or its reading kept from before), then checked across files:
+    numbers used once, the estimates and invoices they name."""
+    invoices = []
+    numbers: dict[str, list[Source]] = {}
+    references: list[tuple[Invoice, Source]] = []
+    _forget_readings_unless_against(business, today)
+    if kept is not None:
+        kept.against(business, clients)
+    for path in paths:
+        reading = _read_invoice(path, root, business, clients, today, kept)
+        for problem in reading.problems:
+            problems.add(problem.source, problem.message)
+        for number, sources in reading.numbers.items():
+            numbers.setdefault(number, []).extend(sources)
+        references.extend(reading.references)
+        if reading.invoice is not None:
+            invoices.append(reading.invoice)
+    if kept is not None:
+        kept.save()
+    _check_unique_numbers(numbers, problems)
+    _check_references(invoices, references, problems)
+    return invoices
+
+
+def _forget_readings_unless_against(business: Business | None, today: datetime.date) -> None:
+    """Under serve: readings made against another business or on another day are read again."""
     global _read_against
-    if remembering() and _read_against != (business, clients, today):
+    if remembering() and _read_against != (business, today):
         _read_before.clear()
-        _read_against = (business, clients, today)
+        _read_against = (business, today)
 
 
 def _read_invoice(
-    path: Path,
-    root: Path,
-    business: Business | None,
-    clients: dict[str, Client],
-    numbers: dict[str, list[Source]],
-    today: datetime.date,
-    problems: Problems,
-    references: list[tuple[Invoice, Source]],
-) -> Invoice | None:
+    path: Path, root: Path, business: Business | None, clients: dict[str, Client], today: datetime.date, kept: KeptReadings | None
+) -> Reading:
+    """One document file read: as read before where its text, the business, the clients and the
+    day are the same (under ``mkdocs serve``) or where an earlier build kept its reading."""
     rel = _relative(path, root)
-    data = read_yaml(path, root, problems)
+    if kept is not None and not remembering():
+        return _read_kept(path, rel, root, business, clients, today, kept)
+    found = Problems()
+    data = read_yaml(path, root, found)
     if data is None:
-        return None  # not readable: the problem is already reported
+        return Reading(None, tuple(found), {}, [], None)  # not readable: the problem is already reported
     if not remembering():
-        return _document_from(data, rel, business, clients, numbers, today, problems, references)
+        return _reading(data, rel, business, clients, today, found)
     before = _read_before.get(rel)
-    if before is None or before[0] is not data:
-        found, found_numbers, found_references = Problems(), {}, []
-        invoice = _document_from(data, rel, business, clients, found_numbers, today, found, found_references)
-        before = _read_before[rel] = (data, invoice, tuple(found), found_numbers, found_references)
-    _, invoice, found, found_numbers, found_references = before
-    for problem in found:
-        problems.add(problem.source, problem.message)
-    for number, sources in found_numbers.items():
-        numbers.setdefault(number, []).extend(sources)
-    references.extend(found_references)
-    return invoice
+    if before is None or before[0] is not data or clients.get(before[1].client_id or "") != before[2]:
+        reading = _reading(data, rel, business, clients, today, found)
+        before = _read_before[rel] = (data, reading, clients.get(reading.client_id or ""))
+    return before[1]
+
+
+def _read_kept(
+    path: Path, rel: str, root: Path, business: Business | None, clients: dict[str, Client], today: datetime.date, kept: KeptReadings
+) -> Reading:
+    """A document file's reading kept by an earlier build, else read now and kept for the next.
+
+    Only a reading without problems is kept (a file with one stops the build until it is
+    fixed); its one dependence on the day, a payment dated after it, holds as long as no
+    payment is dated after today.
+    """
+    try:
+        text = path.read_bytes()
+    except OSError:
+        text = None  # read_yaml reports it
+    reading = kept.get(rel, text) if text is not None else None
+    if reading is not None and reading.invoice is not None and all(payment.date <= today for payment in reading.invoice.payments):
+        return reading
+    found = Problems()
+    data = read_yaml(path, root, found)
+    reading = _reading(data, rel, business, clients, today, found) if data is not None else Reading(None, tuple(found), {}, [], None)
+    if text is not None and reading.invoice is not None and not reading.problems:
+        kept.keep(rel, text, reading)
+    return reading
+
+
+def _reading(data: Any, rel: str, business: Business | None, clients: dict[str, Client], today: datetime.date, found: Problems) -> Reading:
+    numbers: dict[str, list[Source]] = {}
+    references: list[tuple[Invoice, Source]] = []
+    invoice = _document_from(data, rel, business, clients, numbers, today, found, references)
+    return Reading(invoice, tuple(found), numbers, references, _client_named(data))
+
+
+def _client_named(data: Any) -> str | None:
+    """The client id a document file names, as its fields read it (the one client its reading
+    looks up); None when it names none that reads."""
+    if not isinstance(data, YamlMap) or data.get("client") is None:
+        return None
+    try:
+        return f.identifier(data["client"], data.raw.get("client"))
+    except ValueError:
+        return None
 
 
 def _document_from(data: Any, rel: str, business: Business | None, clients: dict[str, Client], numbers: dict[str, list[Source]],

@@ -15,7 +15,7 @@ from typing import Mapping
 from . import links, seal
 from .bank_history import BankHistory, current_accounts, read_history
 from .figures import Credit, InvoiceFigures, compute, credit_of
-from .load import load_ledger
+from .load import KeptReadings, load_ledger
 from .statement import Statement, account, years_with_activity
 from .model import CREDIT_NOTE, ESTIMATE, INVOICE, SEALED, Client, Invoice, Ledger
 from .payments.ways import WaysToPay, ways_to_pay
@@ -213,12 +213,14 @@ def load_site(
     today: datetime.date,
     directory_urls: bool = True,
     with_history: bool = True,
+    kept: KeptReadings | None = None,
 ) -> Site:
     """Load and check ``root/invoices`` and lay out the private pages; raises ``InvoiceError``.
 
     ``with_history``: read when the bank accounts changed from git (``bank_history``).
+    ``kept``: readings of the document files kept by an earlier build (``invoicepub.readings``).
     """
-    ledger = load_ledger(Path(root), today)
+    ledger = load_ledger(Path(root), today, kept)
     preview = not secret
     key = links.check_secret(secret) if secret else links.preview_key(root)
     entries = _invoice_entries(ledger, key, today, directory_urls)
@@ -344,6 +346,6 @@ def secret_from(environ: Mapping[str, str]) -> str | None:
     return links.check_secret(secret) if secret else None
 
 
-def load_site_from_environment(root: Path, directory_urls: bool = True) -> Site:
+def load_site_from_environment(root: Path, directory_urls: bool = True, kept: KeptReadings | None = None) -> Site:
     """``load_site`` with the secret and today's date taken from the environment."""
-    return load_site(root, secret=secret_from(os.environ), today=today_from(os.environ), directory_urls=directory_urls)
+    return load_site(root, secret=secret_from(os.environ), today=today_from(os.environ), directory_urls=directory_urls, kept=kept)
