@@ -1,7 +1,8 @@
 """How long `mkdocs serve` takes to show an edited invoice, on a site of N invoices.
 
 Generates the same site as build.py, starts `mkdocs serve` on a free loopback port, waits
-for an invoice page, edits that invoice's file, and times until the page shows the edit.
+for an invoice page, edits that invoice's file, and times until the page shows the edit; then
+the same for an edit to that invoice's client.
 
     python benchmarks/serve.py 1000 --edits 3
 """
@@ -43,6 +44,22 @@ def wait_for(url: str, text: str, timeout: float) -> float:
     raise SystemExit(f"{url} did not show {text!r} within {timeout} s")
 
 
+def timed_edits(url: str, path: Path, old: str, new: str, marker: str, edits: int) -> list[float]:
+    """Seconds from each edit of ``path`` (its first ``old`` made ``new`` with a numbered marker)
+    until ``url`` shows that marker."""
+    original = path.read_text(encoding="utf-8")
+    delays = []
+    for edit in range(edits):
+        shown = marker.format(edit)
+        path.write_text(original.replace(old, new.format(shown), 1), encoding="utf-8")
+        delays.append(wait_for(url, shown, timeout=120))
+    return delays
+
+
+def summary(delays: list[float]) -> str:
+    return f"median {statistics.median(delays):.2f} s (runs: {', '.join(f'{d:.2f}' for d in delays)})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("n", nargs="?", type=int, default=1000)
@@ -68,17 +85,13 @@ def main() -> None:
             url = f"http://127.0.0.1:{port}/invoices/i/{token}/"
             first = wait_for(url, target["number"], timeout=600)
             print(f"N = {args.n}: first build served after {first:.1f} s")
-            path = root / "invoices" / "bench" / f"{target['number']}.yml"
-            delays = []
-            original = path.read_text(encoding="utf-8")
-            for edit in range(args.edits):
-                marker = f"Edited line {edit}"
-                path.write_text(original.replace("description: Design", f"description: {marker} Design", 1), encoding="utf-8")
-                delays.append(wait_for(url, marker, timeout=120))
-            print(
-                f"  edit → page shows it: median {statistics.median(delays):.2f} s "
-                f"(runs: {', '.join(f'{d:.2f}' for d in delays)})"
-            )
+            invoice_file = root / "invoices" / "bench" / f"{target['number']}.yml"
+            delays = timed_edits(url, invoice_file, "description: Design", "description: {} Design", "Edited line {}", args.edits)
+            print(f"  edit → page shows it: {summary(delays)}")
+            # A client's file: its name is on each of its pages; the other clients' pages are kept.
+            client_file = root / "invoices" / "clients" / f"{target['client']}.yml"
+            delays = timed_edits(url, client_file, "name: ", "name: {} ", "Renamed {} Ltd.", args.edits)
+            print(f"  client edit → its invoice page shows it: {summary(delays)}")
         finally:
             process.terminate()
             process.wait(timeout=30)
