@@ -6,7 +6,7 @@ inline EPC QR each, out of the navigation) for stock mkdocs-material with its se
 plugin. Builds them alternately, each `mkdocs build` in its own process, and prints wall
 time, peak RSS of the build process, output size, and the ratio project / baseline.
 
-The project is measured cold (its QR and PDF caches emptied first, as on a new machine) and
+The project is measured cold (its caches moved away first, as on a new machine) and
 warm (the caches of the previous build kept, as on a daily rebuild or under `mkdocs serve`; a
 hand-written page's QR code was likewise drawn once, when it was written). Both with its files
 (a PDF/A-3b and a UBL e-invoice beside every page, SPEC §9) and without them
@@ -180,11 +180,16 @@ def _set_aside_last_site(root: Path) -> None:
     ext4 look past every inode freed in the last 30 seconds for each file the build then creates:
     a cost of building again and again in one folder, which grows with the number of files and
     which no publishing job pays."""
-    site = root / "site"
-    if site.is_dir():
-        aside = root.parent / "previous-sites"
+    set_aside(root / "site")
+
+
+def set_aside(folder: Path) -> None:
+    """Move ``folder`` out of the way in one rename, to be removed with the benchmark's temporary
+    folder: an emptied cache or site, as on a new machine, without thousands of files just freed."""
+    if folder.is_dir():
+        aside = folder.parent.parent / "set-aside"
         aside.mkdir(exist_ok=True)
-        site.rename(aside / f"{root.name}-{time.monotonic_ns()}")
+        folder.rename(aside / f"{folder.parent.name}{folder.name}-{time.monotonic_ns()}")
 
 
 def folder_size(folder: Path) -> int:
@@ -206,7 +211,7 @@ def print_profile(label: str, path: Path, seconds: float) -> None:
 
 
 def profile(root: Path) -> None:
-    shutil.rmtree(root / ".cache", ignore_errors=True)
+    set_aside(root / ".cache")
     for label in ("cold", "warm"):
         path = root / f"{label}.prof"
         seconds, _ = timed_build(root, profile=path)
@@ -228,9 +233,9 @@ def run(n: int, rounds: int, baseline: bool, profiled: bool = False, warm_pairs:
         cold_times, cold_rss = [], []
         bare_cold, bare_warm = [], []  # without files
         for _ in range(rounds):
-            shutil.rmtree(project_root / ".cache", ignore_errors=True)
+            set_aside(project_root / ".cache")
             bare_cold.append(timed_build(project_root, files=False)[0])
-            shutil.rmtree(project_root / ".cache", ignore_errors=True)
+            set_aside(project_root / ".cache")
             seconds, rss = timed_build(project_root)
             cold_times.append(seconds)
             cold_rss.append(rss)
