@@ -28,7 +28,7 @@ from mkdocs.utils import get_relative_url, normalize_url
 
 from invoicepub import bank_history, calendar, einvoice, i18n, paper, redraw, seal, source
 from invoicepub.load import INVOICES_DIR
-from invoicepub.pdf import PdfCache, Theme
+from invoicepub.pdf import PDF_FOLDER, PdfCache, Theme
 from invoicepub.problems import InvoiceError
 from invoicepub.qr import QrCache
 from invoicepub.readings import DiskReadings
@@ -195,6 +195,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         script = files.get_file_from_path(SEALED_SCRIPT)
         if script is not None:
             files.remove(script)
+    # The paper templates are read where they are (pdf.py), not published.
+    if config.theme.custom_dir:
+        paper_folder = Path(config.theme.custom_dir).resolve() / PDF_FOLDER
+        for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve().is_relative_to(paper_folder)]:
+            files.remove(file)
     for entry in _pages_of(_site):
         _pages[entry.uri] = entry
         if entry.folder not in _keeping:  # serve: a kept folder is placed as the last build left it

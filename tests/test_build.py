@@ -248,6 +248,12 @@ def test_nothing_private_in_any_public_file(built_sample):
         assert not re.search(r"\b[ci]/[0-9a-f]{32}\b", text), path
 
 
+def test_the_paper_templates_are_not_published(built_sample):
+    # overrides/pdf/*.typ draw the PDFs where they are; the site carries the PDFs, not their templates.
+    site = built_sample / "site"
+    assert list(site.rglob("document.pdf")) and not list(site.rglob("*.typ"))
+
+
 def test_sitemap_lists_only_public_pages(built_sample):
     sitemap = (built_sample / "site" / "sitemap.xml").read_text(encoding="utf-8")
     locations = re.findall(r"<loc>(.*?)</loc>", sitemap)

@@ -21,6 +21,7 @@ from invoicepub.figures import compute
 from invoicepub.load import load_ledger
 from invoicepub.payments import epc, pix, spayd, swiss_qr, upi
 from invoicepub.payments.ways import ways_to_pay
+from invoicepub.payments.limits import AmountRange
 from invoicepub.problems import InvoiceError
 from invoicepub.site import load_site
 
@@ -56,7 +57,10 @@ def imported_modules(module) -> set[str]:
 def test_every_rail_has_the_same_surface_and_reads_no_yaml(rail):
     assert [name for name in SURFACE if not hasattr(rail, name)] == []
     assert dataclasses.is_dataclass(rail.Config) and rail.Config.__dataclass_params__.frozen
-    assert [name for name in dir(rail) if name.startswith("validate_")], "a rail checks its values with validate_* functions"
+    checks = [name for name in dir(rail) if name.startswith("validate_")]
+    if isinstance(getattr(rail, "AMOUNTS", None), AmountRange):
+        checks.append("AMOUNTS")
+    assert checks, "a rail checks its values with validate_* functions and its AMOUNTS range"
     imported = imported_modules(rail)
     # the YAML field parsers belong to the loader; drawing belongs to invoicepub.qr
     assert not {"invoicepub.fields", "invoicepub.load", "invoicepub.qr", "segno"} & imported, imported
@@ -296,3 +300,28 @@ def test_a_spayd_message_is_cut_without_splitting_an_escape():
     text = spayd.payload(config, number=number, amount=Decimal("10.00"), currency="CZK", payee="Lumen")
     message = dict(part.split(":", 1) for part in text.split("*")[2:])["MSG"]
     assert message == "A" * 58 and len(message) <= 60
+
+
+@pytest.mark.parametrize(
+    "rail, largest, message",
+    [
+        (epc, "999999999.99", "an EPC QR code carries EUR 0.01 to 999999999.99 in cents"),
+        (spayd, "9999999.99", "a SPAYD code carries CZK 0.01 to 9999999.99"),
+        (upi, "9999999999.99", "a UPI request carries INR 0.01 to 9999999999.99"),
+        (pix, "9999999999.99", "a Pix code carries BRL 0.01 to 9999999999.99"),
+    ],
+    ids=lambda value: getattr(value, "NAME", None),
+)
+def test_each_rail_carries_its_standards_amounts_and_no_other(rail, largest, message):
+    # The limits as each standard writes them (EPC069-12 §5.2, SPAYD 1.0 AM, UPI linking spec am, EMV tag 54).
+    assert rail.AMOUNTS.check(Decimal(largest)) == Decimal(largest)
+    assert rail.AMOUNTS.check(Decimal("0.01")) == Decimal("0.01")
+    for refused in (Decimal(largest) + Decimal("0.01"), Decimal("0"), Decimal("-5")):
+        with pytest.raises(ValueError) as error:
+            rail.AMOUNTS.check(refused)
+        assert str(error.value) == f"{message}, not {refused}"
+    if rail is epc:
+        with pytest.raises(ValueError):
+            rail.AMOUNTS.check(Decimal("10.005"))  # no fraction of a cent
+    else:
+        assert rail.AMOUNTS.check(Decimal("10.005")) == Decimal("10.005")

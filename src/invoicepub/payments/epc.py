@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import rf
+from .limits import AmountRange
 
 NAME = "epc"
 CURRENCIES = ("EUR",)
 ERROR_LEVEL = "M"
 MAX_VERSION = 13
-MIN_AMOUNT = Decimal("0.01")
-MAX_AMOUNT = Decimal("999999999.99")
+AMOUNTS = AmountRange("an EPC QR code", "EUR", Decimal("0.01"), Decimal("999999999.99"), in_cents=True)
 MAX_NAME = 70
 MAX_REMITTANCE = 140
 MAX_REFERENCE = 35
@@ -38,13 +38,6 @@ class Config:
     bic: str | None = None
     account_holder: str | None = None
     reference: str = "number"  # "number" or "rf"
-
-
-def validate_amount(amount: Decimal) -> Decimal:
-    """The amount, or ValueError when an EPC code cannot carry it."""
-    if not MIN_AMOUNT <= amount <= MAX_AMOUNT or amount != amount.quantize(MIN_AMOUNT):
-        raise ValueError(f"an EPC QR code carries EUR {MIN_AMOUNT} to {MAX_AMOUNT} in cents, not {amount}")
-    return amount
 
 
 def validate_payee(name: str) -> str:
@@ -76,7 +69,7 @@ def payload(config: Config, *, number: str, amount: Decimal, currency: str, paye
     """The EPC text for one transfer: the number as remittance text, or its RF reference as structured one."""
     if currency not in CURRENCIES:
         raise ValueError(f"an EPC QR code carries EUR, not {currency}")
-    validate_amount(amount)
+    AMOUNTS.check(amount)
     name = validate_payee(payee).strip()
     structured = config.reference == "rf"
     quoted = reference(config, number)

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .limits import amount_within
+from .limits import AmountRange
 from .references import letters_and_digits
 
 NAME = "pix"
@@ -24,8 +24,7 @@ MAX_CITY = 15
 MAX_TXID = 25
 # Tag 26 holds the GUI (4 + 14 bytes) and the key, 99 bytes in all.
 MAX_KEY = 77
-MIN_AMOUNT = Decimal("0.01")
-MAX_AMOUNT = Decimal("9999999999.99")  # tag 54 holds at most 13 characters
+AMOUNTS = AmountRange("a Pix code", "BRL", Decimal("0.01"), Decimal("9999999999.99"))  # tag 54 holds at most 13 characters
 GUI = "br.gov.bcb.pix"
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -80,11 +79,6 @@ def validate_city(city: str) -> str:
     return _plain_within(city, MAX_CITY)
 
 
-def validate_amount(amount: Decimal) -> Decimal:
-    """The amount, or ValueError when a Pix code cannot carry it."""
-    return amount_within(amount, MIN_AMOUNT, MAX_AMOUNT, "a Pix code", "BRL")
-
-
 def applies(config: Config, currency: str, client_country: str | None) -> bool:
     return currency in CURRENCIES
 
@@ -113,7 +107,7 @@ def reference(config: Config, number: str) -> str:
 
 
 def payload(config: Config, *, number: str, amount: Decimal, currency: str, payee: str) -> str:
-    validate_amount(amount)
+    AMOUNTS.check(amount)
     body = (
         _tlv("00", "01")
         + _tlv("26", _tlv("00", GUI) + _tlv("01", validate_key(config.key)))

@@ -9,15 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .limits import amount_within
+from .limits import AmountRange
 from .references import digits
 
 NAME = "spayd"
 CURRENCIES = ("CZK",)
 ERROR_LEVEL = "M"
 MAX_VERSION = 40
-MIN_AMOUNT = Decimal("0.01")
-MAX_AMOUNT = Decimal("9999999.99")
+AMOUNTS = AmountRange("a SPAYD code", "CZK", Decimal("0.01"), Decimal("9999999.99"))
 MAX_MESSAGE = 60
 MAX_VARIABLE_SYMBOL = 10
 
@@ -25,11 +24,6 @@ MAX_VARIABLE_SYMBOL = 10
 @dataclass(frozen=True)
 class Config:
     iban: str  # compact
-
-
-def validate_amount(amount: Decimal) -> Decimal:
-    """The amount, or ValueError when a SPAYD code cannot carry it."""
-    return amount_within(amount, MIN_AMOUNT, MAX_AMOUNT, "a SPAYD code", "CZK")
 
 
 def applies(config: Config, currency: str, client_country: str | None) -> bool:
@@ -69,7 +63,7 @@ def reference(config: Config, number: str) -> str:
 
 
 def payload(config: Config, *, number: str, amount: Decimal, currency: str, payee: str) -> str:
-    validate_amount(amount)
+    AMOUNTS.check(amount)
     message = _fitted(number)
     return "*".join(
         [

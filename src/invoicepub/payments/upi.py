@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote
 
-from .limits import amount_within
+from .limits import AmountRange
 
 NAME = "upi"
 CURRENCIES = ("INR",)
 ERROR_LEVEL = "M"
 MAX_VERSION = 40
-MIN_AMOUNT = Decimal("0.01")
-MAX_AMOUNT = Decimal("9999999999.99")
+AMOUNTS = AmountRange("a UPI request", "INR", Decimal("0.01"), Decimal("9999999999.99"))
 
 _VPA = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,255}@[A-Za-z][A-Za-z0-9.-]{1,63}$")
 
@@ -30,11 +29,6 @@ def validate_vpa(address: str) -> str:
     if not _VPA.match(address):
         raise ValueError(f"a UPI address has the form name@handle, got {address!r}")
     return address
-
-
-def validate_amount(amount: Decimal) -> Decimal:
-    """The amount, or ValueError when a UPI request cannot carry it."""
-    return amount_within(amount, MIN_AMOUNT, MAX_AMOUNT, "a UPI request", "INR")
 
 
 def applies(config: Config, currency: str, client_country: str | None) -> bool:
@@ -54,6 +48,6 @@ def reference(config: Config, number: str) -> str:
 
 
 def payload(config: Config, *, number: str, amount: Decimal, currency: str, payee: str) -> str:
-    validate_amount(amount)
+    AMOUNTS.check(amount)
     parameters = [("pa", config.vpa), ("pn", config.name), ("am", f"{amount:.2f}"), ("cu", currency), ("tn", number)]
     return "upi://pay?" + "&".join(f"{key}={quote(value, safe='@')}" for key, value in parameters)
