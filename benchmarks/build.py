@@ -14,7 +14,7 @@ hand-written page's QR code was likewise drawn once, when it was written). Both 
 with files should cost under 10 % more. The warm builds without and with files alternate in
 pairs, and the ratio is the median of the pairs'. Every build, the baseline's too, writes a
 site folder that does not exist yet, as the publishing job does on its new checkout
-(``_set_aside_last_site``).
+(``set_aside``).
 
 `--sealed` measures instead what sealing costs (SPEC §11: under 10 % on a warm build): the
 same invoices as a ``privacy: link`` and a ``privacy: sealed`` site, each built cold once,
@@ -160,7 +160,7 @@ def measured_build(root: Path, files: bool = True, profile: Path | None = None) 
     if not files:
         env["INVOICES_NO_FILES"] = "1"
     profiling = ["-m", "cProfile", "-o", str(profile)] if profile else []
-    _set_aside_last_site(root)
+    set_aside(root / "site")
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, *profiling, "-m", "mkdocs", "build", "-q"], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -173,19 +173,13 @@ def measured_build(root: Path, files: bool = True, profile: Path | None = None) 
     return elapsed, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
-def _set_aside_last_site(root: Path) -> None:
-    """Each build writes a site folder that does not exist yet, as the publishing job does on its
-    new checkout. The last build's folder is moved aside (one rename) and removed with the
-    benchmark's temporary folder. Emptying it before each build, as `mkdocs build` would, makes
-    ext4 look past every inode freed in the last 30 seconds for each file the build then creates:
-    a cost of building again and again in one folder, which grows with the number of files and
-    which no publishing job pays."""
-    set_aside(root / "site")
-
-
 def set_aside(folder: Path) -> None:
-    """Move ``folder`` out of the way in one rename, to be removed with the benchmark's temporary
-    folder: an emptied cache or site, as on a new machine, without thousands of files just freed."""
+    """Move ``folder`` (the last build's site, or the caches before a cold build) out of the way in
+    one rename, to be removed with the benchmark's temporary folder: each build writes into a
+    folder that does not exist yet, as the publishing job does on its new checkout. Emptying it
+    instead, as `mkdocs build` would, makes ext4 look past every inode freed in the last 30
+    seconds for each file the build then creates: a cost of building again and again in one
+    folder, which grows with the number of files and which no publishing job pays."""
     if folder.is_dir():
         aside = folder.parent.parent / "set-aside"
         aside.mkdir(exist_ok=True)

@@ -68,7 +68,7 @@ _event_cache: calendar.EventCache | None = None
 EVENT_CACHE_FILE = ".cache/invoices/calendar.json"
 # The readings of the document files, kept by one build for the next (not under serve: it keeps them in memory).
 READINGS_FILE = ".cache/invoices/readings.pickle"
-# Templates compiled by one build for the next, in a folder named by what compiling them depends on.
+# Templates compiled by one build for the next (serve's too), in a folder named by what compiling them depends on.
 TEMPLATE_CACHE_DIR = ".cache/invoices/templates"
 # Set to 1 to build without PDFs, a quicker preview; INVOICES_NO_FILES=1 leaves out the e-invoice
 # XML as well (all the files of SPEC §9), the benchmark's "without files".
@@ -198,7 +198,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # The paper templates are read where they are (pdf.py), not published.
     if config.theme.custom_dir:
         paper_folder = Path(config.theme.custom_dir).resolve() / PDF_FOLDER
-        for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve().is_relative_to(paper_folder)]:
+        candidates = [f for f in files if f.src_uri.startswith(f"{PDF_FOLDER}/") and f.abs_src_path]
+        for file in [f for f in candidates if Path(f.abs_src_path).resolve().is_relative_to(paper_folder)]:
             files.remove(file)
     for entry in _pages_of(_site):
         _pages[entry.uri] = entry
@@ -233,23 +234,6 @@ def _template_cache_folder(env: jinja2.Environment, root: Path) -> Path:
             shutil.rmtree(other, ignore_errors=True)
         folder.mkdir(parents=True)
     return folder
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    # Kept in memory for the life of `mkdocs serve`; jinja names each one by its template's text.
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
-_compiled = _CompiledTemplates()
 
 
 def _pages_of(site: Site) -> tuple[InvoiceEntry | ClientEntry | StatementEntry, ...]:
@@ -292,10 +276,9 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
     # next build makes a new environment), so Jinja need not look at its file again per page.
     env.auto_reload = False
     i18n.enable_gettext(env)
-    if _serving:  # every build makes a new environment: compile each template once, again only when its text changes
-        env.bytecode_cache = _compiled
-    else:  # each build is a new process: compile each template once, again only when its text changes
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_template_cache_folder(env, Path(config.config_file_path).parent)))
+    # Each build (a new process, or under serve a new environment) compiles a template only when
+    # its text changed since the last build compiled it.
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_template_cache_folder(env, Path(config.config_file_path).parent)))
     # An override that changes a theme partial for private pages only includes the theme's
     # own partial for every other page as "theme/<name>".
     custom_dir = Path(config.theme.custom_dir).resolve() if config.theme.custom_dir else None

@@ -36,7 +36,8 @@ YAML_SUFFIXES = (".yml", ".yaml")
 
 # Under ``source.remember_files()`` (mkdocs serve): each document file as last read, by its path,
 # reused while its YAML is the same value (its text did not change) and it is read against the
-# same business, clients and day; with what reading it reported, reported again each time.
+# same business and day (``_read_against``) and the same version of the client it names (kept
+# beside it); with what reading it reported, reported again each time.
 _read_before: dict[str, tuple[Any, Reading, Client | None]] = {}
 _read_against: tuple | None = None
 _nested = Field(lambda value, raw: value)  # checked afterwards with its own fields
@@ -359,8 +360,8 @@ def _forget_readings_unless_against(business: Business | None, today: datetime.d
 def _read_invoice(
     path: Path, root: Path, business: Business | None, clients: dict[str, Client], today: datetime.date, kept: KeptReadings | None
 ) -> Reading:
-    """One document file read: as read before where its text, the business, the clients and the
-    day are the same (under ``mkdocs serve``) or where an earlier build kept its reading."""
+    """One document file read: as read before where its text, the business, the client it names
+    and the day are the same (under ``mkdocs serve``), or where an earlier build kept its reading."""
     rel = _relative(path, root)
     if kept is not None and not remembering():
         return _read_kept(path, rel, root, business, clients, today, kept)
